@@ -1,1 +1,4 @@
-return 0;
+using System.CommandLine;
+using Launcher.Daemon;
+
+return DaemonCommandLine.Build().Parse(args).Invoke();

@@ -12,7 +12,7 @@ internal static partial class FileStatus
     private const int UidOffset = 8;
     private const int ModeOffset = 4;
 
-    public static (uint Uid, UnixFileMode Mode, bool IsSymbolicLink) LStat(string path)
+    public static (uint Uid, UnixFileMode Mode, bool IsSymbolicLink, bool IsSocket) LStat(string path)
     {
         Span<byte> buffer = stackalloc byte[256];
         buffer.Clear();
@@ -26,7 +26,8 @@ internal static partial class FileStatus
         uint uid = BitConverter.ToUInt32(buffer[UidOffset..]);
         const int typeMask = 0xF000;
         const int typeLink = 0xA000;
-        return (uid, (UnixFileMode)(mode & 0xFFF), (mode & typeMask) == typeLink);
+        const int typeSocket = 0xC000;
+        return (uid, (UnixFileMode)(mode & 0xFFF), (mode & typeMask) == typeLink, (mode & typeMask) == typeSocket);
     }
 
     [LibraryImport("libSystem.Native", EntryPoint = "SystemNative_LStat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

@@ -17,7 +17,7 @@ internal static class StateDirectory
             Directory.CreateDirectory(path, createMode);
         }
 
-        (uint uid, UnixFileMode mode, bool isLink) = FileStatus.LStat(path);
+        (uint uid, UnixFileMode mode, bool isLink, _) = FileStatus.LStat(path);
         if (isLink)
         {
             throw new UnauthorizedAccessException($"{path} is a symbolic link; state directories must be real directories.");

@@ -1,0 +1,24 @@
+using Launcher.Rpc;
+
+namespace Launcher.Contracts.Agents;
+
+/// <summary>The public half of an agent's user-scoped fallback key.</summary>
+public sealed record UserKeyInfo : IRpcValidatable
+{
+    /// <summary><see cref="KeyClasses.UserSecureEnclave"/> or <see cref="KeyClasses.UserSoftware"/>.</summary>
+    public required string KeyClass { get; init; }
+
+    /// <summary>The public key as base64 DER SubjectPublicKeyInfo (P-256).</summary>
+    public required string PublicKeySpki { get; init; }
+
+    /// <inheritdoc />
+    public string? Validate()
+    {
+        if (KeyClass is not (KeyClasses.UserSecureEnclave or KeyClasses.UserSoftware))
+        {
+            return "userKey.keyClass must be user-secure-enclave or user-software.";
+        }
+
+        return PublicKeySpki.Length is 0 or > 512 ? "userKey.publicKeySpki must be a base64 P-256 SubjectPublicKeyInfo." : null;
+    }
+}

@@ -1,0 +1,56 @@
+using Launcher.Contracts.Agents;
+using Launcher.Contracts.Identity;
+using Launcher.Contracts.Notifications;
+using Launcher.Contracts.Status;
+using Launcher.Rpc;
+
+namespace Launcher.Contracts;
+
+/// <summary>
+/// Every method of the local API, with the permission each requires: the one place permissions are declared.
+/// docs/protocol.md describes each; a test fails when the daemon serves a method that is not here.
+/// </summary>
+public static class Methods
+{
+    private static readonly LauncherJsonContext s_json = LauncherJsonContext.Default;
+
+    /// <summary><c>daemon/status</c>: version, uptime, agents per uid, identity state.</summary>
+    public static readonly LauncherMethod<EmptyParams, StatusResult> DaemonStatus =
+        new("daemon/status", Permission.Anyone, s_json.EmptyParams, s_json.StatusResult);
+
+    /// <summary><c>agent/register</c>: the connection becomes the agent of the caller's kernel uid.</summary>
+    public static readonly LauncherMethod<RegisterParams, RegisterResult> AgentRegister =
+        new("agent/register", Permission.Anyone, s_json.RegisterParams, s_json.RegisterResult);
+
+    /// <summary><c>notification/send</c>: store durably, then deliver to one user or all users.</summary>
+    public static readonly LauncherMethod<SendNotificationParams, SendNotificationResult> NotificationSend =
+        new("notification/send", Permission.Admin, s_json.SendNotificationParams, s_json.SendNotificationResult);
+
+    /// <summary><c>notification/ack</c>: the target user's agent reports the outcome.</summary>
+    public static readonly LauncherMethod<AckNotificationParams, AckNotificationResult> NotificationAck =
+        new("notification/ack", Permission.RegisteredAgent, s_json.AckNotificationParams, s_json.AckNotificationResult);
+
+    /// <summary><c>identity/get</c>: the machine's public identity.</summary>
+    public static readonly LauncherMethod<EmptyParams, IdentityResult> IdentityGet =
+        new("identity/get", Permission.Anyone, s_json.EmptyParams, s_json.IdentityResult);
+
+    /// <summary><c>identity/prove</c>: a proof for an audience and a nonce.</summary>
+    public static readonly LauncherMethod<ProveParams, ProveResult> IdentityProve =
+        new("identity/prove", Permission.Admin, s_json.ProveParams, s_json.ProveResult);
+
+    /// <summary><c>identity/reset</c>: replace the machine key (a new identity).</summary>
+    public static readonly LauncherMethod<ResetIdentityParams, IdentityResult> IdentityReset =
+        new("identity/reset", Permission.Admin, s_json.ResetIdentityParams, s_json.IdentityResult);
+
+    /// <summary>Daemon to agent: show a notification (a JSON-RPC notification; the agent answers with <c>notification/ack</c>).</summary>
+    public static readonly RpcNotificationMethod<ShowNotificationParams> NotificationShow =
+        new("notification/show", s_json.ShowNotificationParams);
+
+    /// <summary>Daemon to agent: sign a user-key proof.</summary>
+    public static readonly RpcMethod<UserKeySignParams, UserKeySignResult> UserKeySign =
+        new("userKey/sign", s_json.UserKeySignParams, s_json.UserKeySignResult);
+
+    /// <summary>Every method the daemon serves.</summary>
+    public static IReadOnlyList<ILauncherMethod> DaemonMethods { get; } =
+        [DaemonStatus, AgentRegister, NotificationSend, NotificationAck, IdentityGet, IdentityProve, IdentityReset];
+}

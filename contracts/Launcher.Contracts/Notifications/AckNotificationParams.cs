@@ -1,0 +1,35 @@
+using Launcher.Rpc;
+
+namespace Launcher.Contracts.Notifications;
+
+/// <summary>The params of <c>notification/ack</c>.</summary>
+public sealed record AckNotificationParams : IRpcValidatable
+{
+    /// <summary>The notification's id.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>One of <see cref="NotificationOutcomes"/>.</summary>
+    public required string Outcome { get; init; }
+
+    /// <summary>The clicked action's id, if any.</summary>
+    public string? ActionId { get; init; }
+
+    /// <summary>Why it failed, for the daemon's log (outcome <c>failed</c>).</summary>
+    public string? Detail { get; init; }
+
+    /// <inheritdoc />
+    public string? Validate()
+    {
+        if (Id.Length is 0 or > 64)
+        {
+            return "id must be 1 to 64 characters.";
+        }
+
+        if (!NotificationOutcomes.IsKnown(Outcome))
+        {
+            return "outcome must be shown, clicked, dismissed or failed.";
+        }
+
+        return ActionId is { Length: > NotificationLimits.MaxActionLength } || Detail is { Length: > 512 } ? "actionId or detail is too long." : null;
+    }
+}

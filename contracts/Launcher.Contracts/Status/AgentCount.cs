@@ -1,0 +1,11 @@
+namespace Launcher.Contracts.Status;
+
+/// <summary>How many agent connections a uid has.</summary>
+public sealed record AgentCount
+{
+    /// <summary>The user id (from the kernel).</summary>
+    public required uint Uid { get; init; }
+
+    /// <summary>Registered agent connections of that uid (one per login session, normally).</summary>
+    public required int Connections { get; init; }
+}

@@ -1,0 +1,47 @@
+namespace Launcher.Rpc;
+
+/// <summary>
+/// Every limit of the JSON-RPC engine in one place. Defaults suit a local daemon with a thousand agents; each is
+/// configurable (the daemon binds them from its configuration section <c>Rpc</c>).
+/// </summary>
+public sealed class RpcLimits
+{
+    /// <summary>The defaults.</summary>
+    public static RpcLimits Default { get; } = new();
+
+    /// <summary>Largest message body in bytes, checked on the declared Content-Length before anything is allocated.</summary>
+    public int MaxMessageBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>Longest single header line in bytes (including its CRLF).</summary>
+    public int MaxHeaderLineBytes { get; init; } = 256;
+
+    /// <summary>Largest header block in bytes (all lines and the blank line).</summary>
+    public int MaxHeaderBytes { get; init; } = 1024;
+
+    /// <summary>Deepest JSON nesting accepted in a message.</summary>
+    public int MaxJsonDepth { get; init; } = 32;
+
+    /// <summary>Requests from the peer being handled at once on one connection; more are refused with an error.</summary>
+    public int MaxRequestsInFlight { get; init; } = 128;
+
+    /// <summary>Outgoing calls awaiting their response at once on one connection.</summary>
+    public int MaxOutgoingCallsInFlight { get; init; } = 1024;
+
+    /// <summary>Open connections a server accepts in total; further ones are refused and closed.</summary>
+    public int MaxConnections { get; init; } = 4096;
+
+    /// <summary>Open connections per non-root uid, so one user cannot take every slot.</summary>
+    public int MaxConnectionsPerUid { get; init; } = 1100;
+
+    /// <summary>Time a new connection has to deliver its first complete message.</summary>
+    public TimeSpan FirstMessageTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Time a connection may stay silent with nothing in flight before it is closed (null: never).</summary>
+    public TimeSpan? IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Default bound on an outgoing call, from sending it to its response.</summary>
+    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Bound on writing one message to a peer that does not read.</summary>
+    public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}

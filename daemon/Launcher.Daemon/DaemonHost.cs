@@ -1,0 +1,54 @@
+using Launcher.Contracts.Identity;
+using Launcher.Daemon.Dispatch;
+using Launcher.Daemon.Handlers;
+using Launcher.Daemon.Identity;
+using Launcher.Daemon.Ipc;
+using Launcher.Daemon.Notifications;
+using Launcher.Platform.Files;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Launcher.Daemon;
+
+/// <summary>Builds the daemon's host: state checks first, then services, then the socket.</summary>
+internal static class DaemonHost
+{
+    private const UnixFileMode StateDirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    public static IHost Build(DaemonOptions options, LogLevel logLevel, MachineFactsInfo facts)
+    {
+        // Owner root and not group/world writable, except in dev mode where the daemon runs as the developer.
+        StateDirectory.Ensure(options.StateDirectory, StateDirectoryMode, options.Dev ? null : 0u);
+
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "launcherd" });
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(logLevel);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownGrace + TimeSpan.FromSeconds(5));
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(facts);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<DaemonInfo>();
+        builder.Services.AddSingleton<SessionRegistry>();
+        builder.Services.AddSingleton(_ => new NotificationStore(Path.Combine(options.StateDirectory, "outbox.db")));
+        builder.Services.AddSingleton(_ => KeyStoreFactory.Create(options));
+        builder.Services.AddSingleton<IdentityService>();
+        builder.Services.AddSingleton<NotificationService>();
+        builder.Services.AddSingleton<IMethodModule, StatusMethods>();
+        builder.Services.AddSingleton<IMethodModule, AgentMethods>();
+        builder.Services.AddSingleton<IMethodModule, NotificationMethods>();
+        builder.Services.AddSingleton<IMethodModule, IdentityMethods>();
+        builder.Services.AddSingleton<MethodRegistry>();
+        builder.Services.AddHostedService<IdentityStartup>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<NotificationService>());
+        builder.Services.AddSingleton<SocketListener>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SocketListener>());
+        return builder.Build();
+    }
+}

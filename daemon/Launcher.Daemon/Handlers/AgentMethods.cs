@@ -1,0 +1,56 @@
+using Launcher.Contracts;
+using Launcher.Contracts.Agents;
+using Launcher.Daemon.Dispatch;
+using Launcher.Daemon.Ipc;
+using Launcher.Daemon.Notifications;
+using Launcher.Rpc;
+using Microsoft.Extensions.Logging;
+
+namespace Launcher.Daemon.Handlers;
+
+/// <summary><c>agent/register</c>: the connection becomes the agent of its kernel uid.</summary>
+internal sealed class AgentMethods : IMethodModule
+{
+    private readonly SessionRegistry _sessions;
+    private readonly NotificationService _notifications;
+    private readonly ILogger<AgentMethods> _logger;
+
+    public AgentMethods(SessionRegistry sessions, NotificationService notifications, ILogger<AgentMethods> logger)
+    {
+        _sessions = sessions;
+        _notifications = notifications;
+        _logger = logger;
+    }
+
+    public void Register(MethodRegistry registry)
+    {
+        registry.Register(Methods.AgentRegister, RegisterAsync);
+    }
+
+    private ValueTask<RegisterResult> RegisterAsync(Session session, RegisterParams request, CancellationToken cancellationToken)
+    {
+        uint uid = session.Caller.Uid;
+        if (request.Uid is uint claimed && claimed != uid)
+        {
+            Log.Denied(_logger, Methods.AgentRegister.Name, session.Caller.ToString(), $"claimed uid {claimed}");
+            throw new RpcException(ErrorCodes.AccessDenied, $"This connection belongs to uid {uid}; it cannot register for uid {claimed}.");
+        }
+
+        string agentId = $"a{session.Id}-{uid}";
+        if (!session.TryMarkRegistered(agentId, request.Presenter, request.UserKey))
+        {
+            throw new RpcException(ErrorCodes.Conflict, "This connection is already registered.");
+        }
+
+        // Agents are long-lived by design; the per-uid connection cap bounds them instead of the idle timeout.
+        session.Connection.IdleTimeout = null;
+        _sessions.AddAgent(session);
+        Log.AgentRegistered(_logger, agentId, uid, session.Caller.Pid, request.Presenter ?? "unknown");
+        int pending = _notifications.PendingCount(uid);
+
+        // Delivered off the read loop; the agent serves notification/show from the moment it connects, so the
+        // order against this result does not matter, and its acks pass because the session is registered already.
+        _ = Task.Run(() => _notifications.DeliverPendingAsync(session), CancellationToken.None);
+        return ValueTask.FromResult(new RegisterResult { Uid = uid, AgentId = agentId, Pending = pending });
+    }
+}

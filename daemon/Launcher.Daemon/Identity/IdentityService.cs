@@ -1,0 +1,286 @@
+using System.Text.Json;
+using Launcher.Contracts;
+using Launcher.Contracts.Identity;
+using Launcher.Daemon.Ipc;
+using Launcher.Platform.Files;
+using Launcher.Platform.Keys;
+using Launcher.Platform.Native;
+using Launcher.Rpc;
+using Microsoft.Extensions.Logging;
+
+namespace Launcher.Daemon.Identity;
+
+/// <summary>
+/// The machine identity's lifecycle. First start: create the key and write the marker. Later starts: load it; a
+/// key that is missing, corrupt, foreign or of another class than the marker says makes the identity <c>lost</c>,
+/// and nothing but an explicit admin reset replaces it. A key store that does not answer makes it
+/// <c>unavailable</c>, retried on use.
+/// </summary>
+internal sealed class IdentityService : IDisposable
+{
+    private static readonly TimeSpan s_retryAfter = TimeSpan.FromSeconds(10);
+    private readonly IKeyStore _store;
+    private readonly IReadOnlyList<string> _selectionWarnings;
+    private readonly DaemonOptions _options;
+    private readonly MachineFactsInfo _facts;
+    private readonly SessionRegistry _sessions;
+    private readonly TimeProvider _time;
+    private readonly ILogger<IdentityService> _logger;
+    private readonly Lock _lock = new();
+    private readonly string _markerPath;
+    private ISigningKey? _key;
+    private EcPublicKey? _public;
+    private string _state = IdentityStates.Unavailable;
+    private string? _reason = "not loaded yet";
+    private long _lastAttempt;
+
+    public IdentityService(KeyStoreSelection selection, DaemonOptions options, MachineFactsInfo facts, SessionRegistry sessions, TimeProvider time, ILogger<IdentityService> logger)
+    {
+        _store = selection.Store;
+        _selectionWarnings = selection.Warnings;
+        _options = options;
+        _facts = facts;
+        _sessions = sessions;
+        _time = time;
+        _logger = logger;
+        _markerPath = Path.Combine(options.StateDirectory, "identity.json");
+    }
+
+    /// <summary>Loads or (on a machine that never had one) creates the identity.</summary>
+    public void Initialize()
+    {
+        lock (_lock)
+        {
+            LoadLocked(allowCreate: true);
+        }
+    }
+
+    public IdentitySnapshot Snapshot()
+    {
+        lock (_lock)
+        {
+            RetryIfDueLocked();
+            var warnings = new List<string>(_selectionWarnings);
+            if (_state != IdentityStates.Ready && _reason is not null)
+            {
+                warnings.Add($"identity {_state}: {_reason}");
+            }
+
+            return new IdentitySnapshot(_store.KeyClass, _state, _reason, warnings);
+        }
+    }
+
+    public IdentityResult Get()
+    {
+        lock (_lock)
+        {
+            RetryIfDueLocked();
+            return ResultLocked();
+        }
+    }
+
+    public IdentityResult Reset()
+    {
+        lock (_lock)
+        {
+            Log.IdentityReset(_logger, _store.KeyClass, _public?.Thumbprint ?? "none");
+            _key = null;
+            _public = null;
+            _store.Delete();
+            SecureFile.TryDelete(_markerPath);
+            LoadLocked(allowCreate: true);
+            return ResultLocked();
+        }
+    }
+
+    public async Task<ProveResult> ProveAsync(ProveParams request, CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        var claims = new ProofClaims
+        {
+            Audience = request.Audience,
+            Nonce = request.Nonce,
+            IssuedAt = now.ToUnixTimeSeconds(),
+            ExpiresAt = now.ToUnixTimeSeconds() + ProofFormat.DefaultLifetimeSeconds,
+            ProofId = Guid.NewGuid().ToString("N"),
+            KeyClass = _store.KeyClass,
+        };
+
+        ISigningKey? key;
+        EcPublicKey? publicKey;
+        lock (_lock)
+        {
+            RetryIfDueLocked();
+            key = _key;
+            publicKey = _public;
+        }
+
+        if (key is not null && publicKey is not null)
+        {
+            // Hardware signing blocks (a TPM round trip); keep it off the connection's read loop.
+            string jws = await Task.Run(() => ProofWriter.Create(ProofFormat.MachineProofType, publicKey, claims, digest => key.SignDigest(digest)), cancellationToken).ConfigureAwait(false);
+            return new ProveResult { Jws = jws, KeyClass = key.KeyClass, ExpiresAt = DateTimeOffset.FromUnixTimeSeconds(claims.ExpiresAt) };
+        }
+
+        if (_options.AllowUserKeyFallback)
+        {
+            return await UserKeyProof.RequestAsync(_sessions, claims, cancellationToken).ConfigureAwait(false);
+        }
+
+        throw new RpcException(ErrorCodes.IdentityUnavailable, $"The machine identity is {_state}: {_reason}");
+    }
+
+    public void Dispose() => _store.Dispose();
+
+    private IdentityResult ResultLocked() => new()
+    {
+        KeyClass = _store.KeyClass,
+        State = _state,
+        StateReason = _state == IdentityStates.Ready ? (_selectionWarnings.Count > 0 ? string.Join("; ", _selectionWarnings) : null) : _reason,
+        PublicKeyJwk = _public?.Jwk,
+        PublicKeySpki = _public is null ? null : Convert.ToBase64String(_public.Spki),
+        Thumbprint = _public?.Thumbprint,
+        MachineId = null,
+        Facts = _facts,
+    };
+
+    private void RetryIfDueLocked()
+    {
+        if (_state == IdentityStates.Unavailable && _time.GetElapsedTime(_lastAttempt) >= s_retryAfter)
+        {
+            LoadLocked(allowCreate: true);
+        }
+    }
+
+    private void LoadLocked(bool allowCreate)
+    {
+        _lastAttempt = _time.GetTimestamp();
+        IdentityMarker? marker;
+        try
+        {
+            marker = ReadMarker();
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException or InvalidDataException)
+        {
+            SetLost($"identity.json is unreadable: {ex.Message}");
+            return;
+        }
+
+        if (marker is not null && marker.KeyClass != _store.KeyClass)
+        {
+            SetLost($"the identity was created in the {marker.KeyClass} store but the daemon now uses {_store.KeyClass}");
+            return;
+        }
+
+        KeyStoreAvailability availability = _store.CheckAvailability();
+        if (!availability.IsAvailable)
+        {
+            SetUnavailable(availability.Reason);
+            return;
+        }
+
+        try
+        {
+            if (!_store.KeyExists())
+            {
+                if (marker is not null)
+                {
+                    SetLost($"the key of identity {marker.Thumbprint} is missing from {_options.StateDirectory}");
+                    return;
+                }
+
+                if (!allowCreate)
+                {
+                    SetUnavailable("no key");
+                    return;
+                }
+
+                ISigningKey created = _store.Create();
+                EcPublicKey createdPublic = EcPublicKey.FromSec1(created.PublicKeySec1.Span);
+                WriteMarker(new IdentityMarker { KeyClass = created.KeyClass, Thumbprint = createdPublic.Thumbprint, CreatedAt = _time.GetUtcNow() });
+                Log.IdentityCreated(_logger, created.KeyClass, createdPublic.Thumbprint);
+                SetReady(created, createdPublic);
+                return;
+            }
+
+            ISigningKey key = _store.Load();
+            EcPublicKey publicKey = EcPublicKey.FromSec1(key.PublicKeySec1.Span);
+            if (marker is null)
+            {
+                // A key from before the marker existed (or the marker was removed): adopt it, do not replace it.
+                WriteMarker(new IdentityMarker { KeyClass = key.KeyClass, Thumbprint = publicKey.Thumbprint, CreatedAt = _time.GetUtcNow() });
+            }
+            else if (marker.Thumbprint != publicKey.Thumbprint)
+            {
+                SetLost($"the key in {_options.StateDirectory} is not identity {marker.Thumbprint} (found {publicKey.Thumbprint})");
+                return;
+            }
+
+            Log.IdentityLoaded(_logger, key.KeyClass, publicKey.Thumbprint);
+            SetReady(key, publicKey);
+        }
+        catch (KeyUnusableException ex)
+        {
+            SetLost(ex.Message);
+        }
+        catch (NativeKeyException ex) when (ex.Status == NativeStatus.KeyInvalid)
+        {
+            SetLost(ex.Message);
+        }
+        catch (NativeKeyException ex)
+        {
+            SetUnavailable(ex.Message);
+        }
+        catch (FormatException ex)
+        {
+            SetLost("the key store returned an invalid public key: " + ex.Message);
+        }
+        catch (IOException ex)
+        {
+            SetUnavailable(ex.Message);
+        }
+    }
+
+    private void SetReady(ISigningKey key, EcPublicKey publicKey)
+    {
+        _key = key;
+        _public = publicKey;
+        _state = IdentityStates.Ready;
+        _reason = null;
+    }
+
+    private void SetLost(string reason)
+    {
+        _key = null;
+        _public = null;
+        _state = IdentityStates.Lost;
+        _reason = reason + ". Run `launcherctl identity reset --yes` to create a new identity (the fleet treats it as a new machine).";
+        Log.IdentityLost(_logger, reason);
+    }
+
+    private void SetUnavailable(string reason)
+    {
+        _key = null;
+        _public = null;
+        _state = IdentityStates.Unavailable;
+        _reason = reason;
+        Log.IdentityUnavailable(_logger, reason);
+    }
+
+    private IdentityMarker? ReadMarker()
+    {
+        if (!File.Exists(_markerPath) && !SecureFile.IsSymbolicLink(_markerPath))
+        {
+            return null;
+        }
+
+        byte[] bytes = SecureFile.ReadAllBytes(_markerPath, maxBytes: 16 * 1024);
+        return JsonSerializer.Deserialize(bytes, IdentityJsonContext.Default.IdentityMarker)
+            ?? throw new InvalidDataException("identity.json is empty.");
+    }
+
+    private void WriteMarker(IdentityMarker marker)
+    {
+        SecureFile.WriteAllBytesAtomic(_markerPath, JsonSerializer.SerializeToUtf8Bytes(marker, IdentityJsonContext.Default.IdentityMarker));
+    }
+}

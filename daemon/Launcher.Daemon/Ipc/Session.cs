@@ -1,0 +1,48 @@
+using Launcher.Contracts.Agents;
+using Launcher.Rpc;
+
+namespace Launcher.Daemon.Ipc;
+
+/// <summary>One client connection of the daemon: its kernel identity and, once registered, its agent role.</summary>
+internal sealed class Session
+{
+    private static long s_nextId;
+
+    public Session(Caller caller, JsonRpcConnection connection)
+    {
+        Caller = caller;
+        Connection = connection;
+        Id = Interlocked.Increment(ref s_nextId);
+    }
+
+    public long Id { get; }
+
+    public Caller Caller { get; }
+
+    public JsonRpcConnection Connection { get; }
+
+    /// <summary>Set once by agent/register; null for launcherctl and other clients.</summary>
+    public string? AgentId { get; private set; }
+
+    public bool IsAgent => AgentId is not null;
+
+    public UserKeyInfo? UserKey { get; private set; }
+
+    public string? Presenter { get; private set; }
+
+    /// <summary>The caller class for the permission table.</summary>
+    public CallerClass Class => Caller.IsAdmin ? CallerClass.Admin : IsAgent ? CallerClass.Agent : CallerClass.User;
+
+    public bool TryMarkRegistered(string agentId, string? presenter, UserKeyInfo? userKey)
+    {
+        if (AgentId is not null)
+        {
+            return false;
+        }
+
+        Presenter = presenter;
+        UserKey = userKey;
+        AgentId = agentId;
+        return true;
+    }
+}

@@ -1,0 +1,271 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Launcher.Contracts.Notifications;
+using Launcher.Platform.Files;
+using Microsoft.Data.Sqlite;
+
+namespace Launcher.Daemon.Notifications;
+
+/// <summary>
+/// The durable outbox: SQLite in WAL mode with synchronous=FULL, so a committed notification or acknowledgement
+/// survives kill -9 and power loss. Writes go through one writer that commits them in groups (many acks of a
+/// fan-out share one fsync); each caller's task completes only after its group is committed.
+/// </summary>
+internal sealed class NotificationStore : IAsyncDisposable
+{
+    private const int MaxGroup = 512;
+    private readonly string _connectionString;
+    private readonly Channel<WriteOperation> _writes = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SqliteConnection _writer;
+    private readonly Task _writerLoop;
+
+    public NotificationStore(string databasePath)
+    {
+        if (!File.Exists(databasePath))
+        {
+            // Created 0600 without following links; SQLite gives its -wal and -shm files the same mode.
+            SecureFile.WriteAllBytesAtomic(databasePath, ReadOnlySpan<byte>.Empty);
+        }
+        else if (SecureFile.IsSymbolicLink(databasePath))
+        {
+            throw new UnauthorizedAccessException($"{databasePath} is a symbolic link.");
+        }
+
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWrite,
+            Pooling = true,
+            DefaultTimeout = 5,
+        }.ToString();
+        _writer = new SqliteConnection(_connectionString);
+        _writer.Open();
+        Execute(_writer, """
+            PRAGMA journal_mode=WAL;
+            PRAGMA synchronous=FULL;
+            PRAGMA foreign_keys=ON;
+            CREATE TABLE IF NOT EXISTS notifications (
+                id TEXT PRIMARY KEY,
+                target_uid INTEGER NULL,
+                title TEXT NOT NULL,
+                body TEXT NOT NULL,
+                url TEXT NULL,
+                actions TEXT NULL,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS acks (
+                notification_id TEXT NOT NULL REFERENCES notifications(id) ON DELETE CASCADE,
+                uid INTEGER NOT NULL,
+                outcome TEXT NOT NULL,
+                action_id TEXT NULL,
+                acked_at INTEGER NOT NULL,
+                PRIMARY KEY (notification_id, uid)
+            );
+            CREATE INDEX IF NOT EXISTS notifications_by_target ON notifications(target_uid, created_at);
+            CREATE INDEX IF NOT EXISTS notifications_by_expiry ON notifications(expires_at);
+            """);
+        _writerLoop = Task.Run(WriterLoopAsync);
+    }
+
+    /// <summary>Stores a notification; returns once it is committed.</summary>
+    public Task AddAsync(StoredNotification notification)
+    {
+        return Enqueue(connection =>
+        {
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO notifications (id, target_uid, title, body, url, actions, created_at, expires_at)
+                VALUES ($id, $target, $title, $body, $url, $actions, $created, $expires)
+                """;
+            command.Parameters.AddWithValue("$id", notification.Id);
+            command.Parameters.AddWithValue("$target", notification.TargetUid is uint uid ? (long)uid : DBNull.Value);
+            command.Parameters.AddWithValue("$title", notification.Title);
+            command.Parameters.AddWithValue("$body", notification.Body);
+            command.Parameters.AddWithValue("$url", (object?)notification.Url ?? DBNull.Value);
+            command.Parameters.AddWithValue("$actions", notification.Actions is null ? DBNull.Value : JsonSerializer.Serialize(notification.Actions, OutboxJsonContext.Default.IReadOnlyListNotificationAction));
+            command.Parameters.AddWithValue("$created", notification.CreatedAt.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$expires", notification.ExpiresAt.ToUnixTimeMilliseconds());
+            command.ExecuteNonQuery();
+            return AckStatus.Recorded;
+        });
+    }
+
+    /// <summary>Records <paramref name="uid"/>'s outcome for a notification aimed at that uid (or at everyone).</summary>
+    public Task<AckStatus> AckAsync(string id, uint uid, string outcome, string? actionId, DateTimeOffset now)
+    {
+        return Enqueue(connection =>
+        {
+            using SqliteCommand check = connection.CreateCommand();
+            check.CommandText = "SELECT 1 FROM notifications WHERE id = $id AND (target_uid = $uid OR target_uid IS NULL) AND expires_at > $now";
+            check.Parameters.AddWithValue("$id", id);
+            check.Parameters.AddWithValue("$uid", (long)uid);
+            check.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            if (check.ExecuteScalar() is null)
+            {
+                return AckStatus.NotFound;
+            }
+
+            using SqliteCommand insert = connection.CreateCommand();
+            insert.CommandText = "INSERT OR IGNORE INTO acks (notification_id, uid, outcome, action_id, acked_at) VALUES ($id, $uid, $outcome, $action, $now)";
+            insert.Parameters.AddWithValue("$id", id);
+            insert.Parameters.AddWithValue("$uid", (long)uid);
+            insert.Parameters.AddWithValue("$outcome", outcome);
+            insert.Parameters.AddWithValue("$action", (object?)actionId ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            return insert.ExecuteNonQuery() == 1 ? AckStatus.Recorded : AckStatus.AlreadyAcknowledged;
+        });
+    }
+
+    /// <summary>Deletes expired notifications and their acks; returns how many.</summary>
+    public Task<int> PurgeExpiredAsync(DateTimeOffset now)
+    {
+        return Enqueue(connection =>
+        {
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM notifications WHERE expires_at <= $now";
+            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            return command.ExecuteNonQuery();
+        });
+    }
+
+    /// <summary>Notifications <paramref name="uid"/> has not acknowledged and that have not expired, oldest first.</summary>
+    public IReadOnlyList<StoredNotification> Pending(uint uid, DateTimeOffset now)
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT n.id, n.target_uid, n.title, n.body, n.url, n.actions, n.created_at, n.expires_at
+            FROM notifications n
+            WHERE (n.target_uid = $uid OR n.target_uid IS NULL) AND n.expires_at > $now
+              AND NOT EXISTS (SELECT 1 FROM acks a WHERE a.notification_id = n.id AND a.uid = $uid)
+            ORDER BY n.created_at, n.id
+            """;
+        command.Parameters.AddWithValue("$uid", (long)uid);
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        using SqliteDataReader reader = command.ExecuteReader();
+        var result = new List<StoredNotification>();
+        while (reader.Read())
+        {
+            result.Add(new StoredNotification(
+                reader.GetString(0),
+                reader.IsDBNull(1) ? null : (uint)reader.GetInt64(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : JsonSerializer.Deserialize(reader.GetString(5), OutboxJsonContext.Default.IReadOnlyListNotificationAction),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7))));
+        }
+
+        return result;
+    }
+
+    /// <summary>Unexpired notifications aimed at one user and not yet acknowledged, plus unexpired all-user ones.</summary>
+    public int PendingCount(DateTimeOffset now)
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT COUNT(*) FROM notifications n
+            WHERE n.expires_at > $now
+              AND (n.target_uid IS NULL OR NOT EXISTS (SELECT 1 FROM acks a WHERE a.notification_id = n.id AND a.uid = n.target_uid))
+            """;
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The acknowledgement of one uid, if any (for tools and tests).</summary>
+    public string? OutcomeFor(string id, uint uid)
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT outcome FROM acks WHERE notification_id = $id AND uid = $uid";
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$uid", (long)uid);
+        return command.ExecuteScalar() as string;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _writes.Writer.TryComplete();
+        await _writerLoop.ConfigureAwait(false);
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        SqliteConnection.ClearAllPools();
+    }
+
+    private Task<T> Enqueue<T>(Func<SqliteConnection, T> work)
+    {
+        var operation = new WriteOperation<T>(work);
+        if (!_writes.Writer.TryWrite(operation))
+        {
+            throw new ObjectDisposedException(nameof(NotificationStore));
+        }
+
+        return operation.Task;
+    }
+
+    private async Task WriterLoopAsync()
+    {
+        var group = new List<WriteOperation>(MaxGroup);
+        while (await _writes.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            group.Clear();
+            while (group.Count < MaxGroup && _writes.Reader.TryRead(out WriteOperation? operation))
+            {
+                group.Add(operation);
+            }
+
+            CommitGroup(group);
+        }
+    }
+
+    private void CommitGroup(List<WriteOperation> group)
+    {
+        try
+        {
+            using SqliteTransaction transaction = _writer.BeginTransaction(deferred: false);
+            for (int i = 0; i < group.Count; i++)
+            {
+                // A savepoint per operation: one failing insert does not undo the others of its group.
+                Execute(_writer, "SAVEPOINT op");
+                try
+                {
+                    group[i].Run(_writer);
+                    Execute(_writer, "RELEASE op");
+                }
+                catch (SqliteException ex)
+                {
+                    Execute(_writer, "ROLLBACK TO op; RELEASE op");
+                    group[i].Fail(ex);
+                }
+            }
+
+            transaction.Commit();
+        }
+        catch (SqliteException ex)
+        {
+            foreach (WriteOperation operation in group)
+            {
+                operation.Fail(ex);
+            }
+
+            return;
+        }
+
+        foreach (WriteOperation operation in group)
+        {
+            operation.Publish();
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
