@@ -160,6 +160,12 @@ static void srk_template(TPM2B_PUBLIC *out)
     area->unique.ecc.y.size = LNK_P256_BYTES;
 }
 
+/*
+ * The machine key. noDA on purpose, beyond the attributes first specified: the key's auth value is empty, so
+ * dictionary-attack protection guards nothing, yet it would let anyone who can send a wrong password to the TPM
+ * lock the machine identity out, and every unorderly TPM shutdown (power loss) while the key was in use counts
+ * as a failure (swtpm's default: 3 strikes, then 1000 s lockout; seen in the tests as TPM2_RC_LOCKOUT).
+ */
 static void machine_key_template(TPM2B_PUBLIC *out)
 {
     memset(out, 0, sizeof(*out));
@@ -167,7 +173,7 @@ static void machine_key_template(TPM2B_PUBLIC *out)
     area->type = TPM2_ALG_ECC;
     area->nameAlg = TPM2_ALG_SHA256;
     area->objectAttributes = TPMA_OBJECT_FIXEDTPM | TPMA_OBJECT_FIXEDPARENT | TPMA_OBJECT_SENSITIVEDATAORIGIN |
-                             TPMA_OBJECT_USERWITHAUTH | TPMA_OBJECT_SIGN_ENCRYPT;
+                             TPMA_OBJECT_USERWITHAUTH | TPMA_OBJECT_NODA | TPMA_OBJECT_SIGN_ENCRYPT;
     area->parameters.eccDetail.symmetric.algorithm = TPM2_ALG_NULL;
     area->parameters.eccDetail.scheme.scheme = TPM2_ALG_ECDSA;
     area->parameters.eccDetail.scheme.details.ecdsa.hashAlg = TPM2_ALG_SHA256;
