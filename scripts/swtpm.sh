@@ -7,7 +7,9 @@
 #   scripts/swtpm.sh tcti DIR    prints the TCTI string of the running swtpm in DIR
 #
 # The control channel listens on port N+1 because tpm2-tss's swtpm TCTI derives the control port that way.
-# Environment: SWTPM_EK=1 provisions an EK with a test certificate chain (swtpm_setup + swtpm-localca) on first start.
+# Environment: SWTPM_EK=1 provisions EKs with certificates from a local test CA (swtpm_setup + swtpm-localca, offline)
+# on first start: RSA 2048 at 0x81010001 with its certificate in NV 0x01c00002, ECC P-384 at 0x81010016 with NV
+# 0x01c00016 (swtpm 0.7 makes no P-256 EK). The CA is in DIR/localca.
 set -euo pipefail
 
 readonly host=127.0.0.1
@@ -67,7 +69,7 @@ create_certs_tool_config = ${dir}/localca.conf
 create_certs_tool_options = ${dir}/swtpm-localca.options
 CONF
     swtpm_setup --tpm2 --tpmstate "${dir}" --config "${dir}/swtpm_setup.conf" \
-        --create-ek-cert --create-platform-cert --ecc --lock-nvram \
+        --create-ek-cert --create-platform-cert --lock-nvram \
         --overwrite --logfile "${dir}/swtpm_setup.log" >/dev/null
     touch "${dir}/.ek-provisioned"
 }
