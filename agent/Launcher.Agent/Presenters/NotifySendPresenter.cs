@@ -1,4 +1,4 @@
-using System.Text;
+using Launcher.Platform.Notifications;
 using Launcher.Platform.Processes;
 
 namespace Launcher.Agent.Presenters;
@@ -9,7 +9,6 @@ namespace Launcher.Agent.Presenters;
 /// </summary>
 internal sealed class NotifySendPresenter
 {
-    private const string AppName = "Launcher";
     private const string SessionBusVariable = "DBUS_SESSION_BUS_ADDRESS";
     private static readonly string[] s_candidates = ["/usr/bin/notify-send", "/usr/local/bin/notify-send", "/bin/notify-send"];
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
@@ -57,41 +56,10 @@ internal sealed class NotifySendPresenter
         string notifySend = FindNotifySend()!;
         string bus = FindSessionBus()!;
         Dictionary<string, string> environment = new(StringComparer.Ordinal) { [SessionBusVariable] = bus };
-        ProcessResult result = await ProcessRunner.RunAsync(notifySend, BuildArguments(title, body, url), s_timeout, ct, environment).ConfigureAwait(false);
+        ProcessResult result = await ProcessRunner.RunAsync(notifySend, NotifySendCommand.BuildArguments(title, body, url), s_timeout, ct, environment).ConfigureAwait(false);
         return result.Succeeded
             ? new PresentationResult(true, "notify-send delivered it to the notification server")
             : new PresentationResult(false, $"notify-send {result.Describe()}");
-    }
-
-    /// <summary>
-    /// The argument vector. "--" ends option parsing (checked against libnotify 0.8: GLib strips it), so a title
-    /// that starts with '-' is text, not an option. The body is escaped because servers may read it as markup.
-    /// </summary>
-    internal static IReadOnlyList<string> BuildArguments(string title, string body, string? url)
-    {
-        string summary = NotificationText.Truncate(StripControl(title), NotificationText.MaxTitleChars);
-        string text = EscapeMarkup(NotificationText.BodyWithUrl(StripControl(body), url is null ? null : StripControl(url)));
-        return [$"--app-name={AppName}", "--", summary, text];
-    }
-
-    /// <summary>Escapes the three characters the notification spec's body markup gives meaning to.</summary>
-    internal static string EscapeMarkup(string text)
-        => text.Replace("&", "&amp;", StringComparison.Ordinal)
-            .Replace("<", "&lt;", StringComparison.Ordinal)
-            .Replace(">", "&gt;", StringComparison.Ordinal);
-
-    private static string StripControl(string text)
-    {
-        var builder = new StringBuilder(text.Length);
-        foreach (char c in text)
-        {
-            if (c == '\n' || !char.IsControl(c))
-            {
-                builder.Append(c);
-            }
-        }
-
-        return builder.ToString();
     }
 
     private static string? FindNotifySend() => Array.Find(s_candidates, File.Exists);

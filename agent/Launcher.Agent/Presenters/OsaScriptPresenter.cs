@@ -1,4 +1,4 @@
-using System.Text;
+using Launcher.Platform.Notifications;
 using Launcher.Platform.Processes;
 
 namespace Launcher.Agent.Presenters;
@@ -47,59 +47,10 @@ internal sealed class OsaScriptPresenter
             return new PresentationResult(false, reason);
         }
 
-        string script = BuildScript(title, body, url);
+        string script = OsaScriptCommand.BuildScript(title, body, url);
         ProcessResult result = await ProcessRunner.RunAsync(OsaScript, ["-e", script], s_timeout, ct).ConfigureAwait(false);
         return result.Succeeded
             ? new PresentationResult(true, "osascript displayed it")
             : new PresentationResult(false, $"osascript {result.Describe()}");
-    }
-
-    /// <summary>The AppleScript source: <c>display notification "body" with title "title"</c>.</summary>
-    internal static string BuildScript(string title, string body, string? url)
-    {
-        string text = NotificationText.BodyWithUrl(body, url);
-        string heading = NotificationText.Truncate(title, NotificationText.MaxTitleChars);
-        return $"display notification {Quote(text)} with title {Quote(heading)}";
-    }
-
-    /// <summary>
-    /// An AppleScript string literal for <paramref name="text"/>: inside double quotes AppleScript treats only
-    /// backslash and double quote as special, plus the \n \r \t escapes; other control characters are dropped so
-    /// nothing invisible reaches the user.
-    /// </summary>
-    internal static string Quote(string text)
-    {
-        var literal = new StringBuilder(text.Length + 2);
-        literal.Append('"');
-        foreach (char c in text)
-        {
-            switch (c)
-            {
-                case '\\':
-                    literal.Append(@"\\");
-                    break;
-                case '"':
-                    literal.Append("\\\"");
-                    break;
-                case '\n':
-                    literal.Append(@"\n");
-                    break;
-                case '\r':
-                    literal.Append(@"\r");
-                    break;
-                case '\t':
-                    literal.Append(@"\t");
-                    break;
-                default:
-                    if (!char.IsControl(c))
-                    {
-                        literal.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        return literal.Append('"').ToString();
     }
 }

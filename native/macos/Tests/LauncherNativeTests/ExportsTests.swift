@@ -25,7 +25,8 @@ final class ExportsTests: XCTestCase {
 
     func testDetail_IsTruncatedOnACharacterBoundaryAndTerminated() {
         var buffer = [CChar](repeating: 0x7F, count: 5)
-        writeDetail("abcé€", &buffer, buffer.count) // "abc" then a 2-byte é that would not fit whole
+        let capacity = buffer.count // read before the inout access: Swift forbids overlapping access
+        writeDetail("abcé€", &buffer, capacity) // "abc" then a 2-byte é that would not fit whole
         XCTAssertEqual(String(cString: buffer), "abc")
     }
 
@@ -65,7 +66,8 @@ final class ExportsTests: XCTestCase {
         var blob = [UInt8](repeating: 0, count: 4096)
         var blobLength = blob.count
         var detail = [CChar](repeating: 0, count: 256)
-        let created = lnk_create_key(context, LnkAccess.afterFirstUnlock.rawValue, &blob, &blobLength, &detail, detail.count)
+        let detailCapacity = detail.count
+        let created = lnk_create_key(context, LnkAccess.afterFirstUnlock.rawValue, &blob, &blobLength, &detail, detailCapacity)
         XCTAssertEqual(created, LnkStatus.ok.rawValue, String(cString: detail))
 
         var publicKey = [UInt8](repeating: 0, count: 65)

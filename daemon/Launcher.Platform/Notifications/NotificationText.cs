@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
 
-namespace Launcher.Agent.Presenters;
+namespace Launcher.Platform.Notifications;
 
-/// <summary>Length limits and clean-up shared by the presenters; the daemon enforces its own limits as well.</summary>
+/// <summary>Length limits and clean-up shared by the notification presenters; the daemon enforces its own limits as well.</summary>
 internal static class NotificationText
 {
     public const int MaxTitleChars = 120;
@@ -42,5 +42,21 @@ internal static class NotificationText
     {
         string text = Truncate(body, MaxBodyChars);
         return string.IsNullOrWhiteSpace(url) ? text : text + "\n" + Truncate(url.Trim(), MaxUrlChars);
+    }
+
+    /// <summary>Drops control characters except line feeds, so nothing invisible reaches the user.</summary>
+    public static string StripControl(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var builder = new StringBuilder(text.Length);
+        foreach (char c in text)
+        {
+            if (c == '\n' || !char.IsControl(c))
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
     }
 }
