@@ -11,12 +11,8 @@ func writeDetail(_ text: String, _ buffer: UnsafeMutablePointer<CChar>?, _ lengt
         while cut > 0 && (bytes[cut] & 0xC0) == 0x80 { cut -= 1 }
         bytes = Array(bytes[0..<cut])
     }
-    bytes.withUnsafeBufferPointer { source in
-        source.withMemoryRebound(to: CChar.self) { chars in
-            if let base = chars.baseAddress, chars.count > 0 {
-                buffer.update(from: base, count: chars.count)
-            }
-        }
+    for (index, byte) in bytes.enumerated() {
+        buffer[index] = CChar(bitPattern: byte)
     }
     buffer[bytes.count] = 0
 }

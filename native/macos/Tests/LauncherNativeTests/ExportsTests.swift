@@ -84,7 +84,7 @@ final class ExportsTests: XCTestCase {
                        LnkStatus.ok.rawValue)
 
         let verifier = try P256.Signing.PublicKey(x963Representation: publicKey)
-        let parsed = try P256.Signing.ECDSASignature(derRepresentation: signature[0..<signatureLength])
+        let parsed = try P256.Signing.ECDSASignature(derRepresentation: Data(signature[0..<signatureLength]))
         XCTAssertTrue(verifier.isValidSignature(parsed, for: message))
     }
 }
