@@ -1,6 +1,8 @@
 using System.Net.Sockets;
 using System.Runtime.Versioning;
+using Launcher.Platform.Facts;
 using Launcher.Platform.Ipc;
+using Launcher.Platform.Notifications;
 using Launcher.Platform.Processes;
 
 namespace Launcher.Platform.Tests.MacOS;
@@ -47,6 +49,35 @@ public sealed class MacOSPlatformTests
             Assert.False(satisfied);
             Assert.Contains("does not satisfy", reason, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>The escaping checked by the real AppleScript compiler: a literal must evaluate to the original text.</summary>
+    [MacOSFact]
+    [SupportedOSPlatform("macos")]
+    public async Task AppleScriptLiteral_EvaluatesToTheOriginalText()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        const string hostile = "quote \" backslash \\ tab\t line\nend \" & (do shell script \"id\") & \"";
+
+        ProcessResult result = await ProcessRunner.RunAsync(
+            "/usr/bin/osascript", ["-e", "return " + OsaScriptCommand.Quote(hostile)], TimeSpan.FromSeconds(20), timeout.Token);
+
+        Assert.True(result.Succeeded, result.Describe());
+        Assert.Equal(hostile, result.StandardOutput.TrimEnd('\n'));
+    }
+
+    [MacOSFact]
+    [SupportedOSPlatform("macos")]
+    public async Task MachineFacts_OnThisMac_NameTheOperatingSystem()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        MachineFacts facts = await MachineFactsCollector.CollectAsync(timeout.Token);
+
+        Assert.Contains("mac", facts.OsName ?? string.Empty, StringComparison.OrdinalIgnoreCase);
+        Assert.False(string.IsNullOrEmpty(facts.OsVersion));
+        Assert.False(string.IsNullOrEmpty(facts.Model));
+        Assert.Null(facts.MachineIdFile);
     }
 
     private static (Socket Server, Socket Client) ConnectedPair()
