@@ -17,7 +17,7 @@ if [[ "$(uname -s)" != "Darwin" ]]; then
     exit 2
 fi
 
-for tool in swift lipo nm; do
+for tool in swift lipo nm cc; do
     if ! command -v "${tool}" >/dev/null 2>&1; then
         echo "build.sh: ${tool} not found; install Xcode or the Command Line Tools (xcode-select --install)." >&2
         exit 2
@@ -53,5 +53,11 @@ done < <(grep -oE '\blnk_[a-z_]+\(' "${header}" | tr -d '(' | sort -u)
 if [[ "${missing}" -ne 0 ]]; then
     exit 1
 fi
+
+# Call the universal library through the header from C, as .NET does (the host's slice runs).
+smoke="$(mktemp -d)/smoke"
+cc -std=c11 -Wall -Wextra -Werror -I "${repo}/native/include" "${here}/smoke/smoke.c" \
+    -L "${out_dir}" -llauncher_native -Wl,-rpath,"${out_dir}" -o "${smoke}"
+"${smoke}"
 
 echo "==> ${out_dir}/${library}"
