@@ -1,0 +1,14 @@
+namespace Launcher.Platform.Ipc;
+
+/// <summary>
+/// Checks that the process behind a connection runs code signed the way the configuration requires. The decision is
+/// taken from the kernel's audit token of that connection, never from anything the peer says.
+/// </summary>
+internal interface ICodeSigningVerifier
+{
+    /// <summary>
+    /// True when <paramref name="peer"/> satisfies the requirement (or none is enforced here); <paramref name="reason"/>
+    /// always says why, so a denial can be logged with its cause.
+    /// </summary>
+    bool Satisfies(PeerCredentials peer, out string reason);
+}
