@@ -11,6 +11,12 @@ namespace Launcher.Contracts.Identity;
 /// </summary>
 public static class ProofWriter
 {
+    // '+' in "launcher-machine-proof+jwt" stays readable instead of \u002B; both decode the same.
+    private static readonly JsonSerializerOptions s_options = new(ProofJsonContext.Default.Options)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     /// <summary>Builds and signs a proof.</summary>
     /// <param name="type">The JWS <c>typ</c>.</param>
     /// <param name="key">The signer's public key.</param>
@@ -27,8 +33,8 @@ public static class ProofWriter
         }
 
         var header = new ProofHeader { Algorithm = ProofFormat.Algorithm, Type = type, Jwk = key.Jwk, KeyId = key.Thumbprint };
-        string signingInput = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(header, ProofJsonContext.Default.ProofHeader))
-            + "." + Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(claims, ProofJsonContext.Default.ProofClaims));
+        string signingInput = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(header, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<ProofHeader>)s_options.GetTypeInfo(typeof(ProofHeader))))
+            + "." + Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(claims, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<ProofClaims>)s_options.GetTypeInfo(typeof(ProofClaims))));
         byte[] signature = signDigest(SHA256.HashData(Encoding.ASCII.GetBytes(signingInput)));
         if (signature.Length != 64)
         {

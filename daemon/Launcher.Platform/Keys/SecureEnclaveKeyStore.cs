@@ -164,6 +164,7 @@ internal sealed class SecureEnclaveKeyStore : IKeyStore
             throw new FileNotFoundException($"{path} does not exist.", path);
         }
 
-        return FileStatus.LStat(path);
+        (uint uid, UnixFileMode mode, bool isLink, _) = FileStatus.LStat(path);
+        return (uid, mode, isLink);
     }
 }
