@@ -41,6 +41,12 @@ internal static class KeyStoreFactory
             return new KeyStoreSelection(hardware, []);
         }
 
+        if (hardware.KeyExists())
+        {
+            // The identity already lives in this hardware: wait for it to come back, never fall back to a new key.
+            return new KeyStoreSelection(hardware, [$"the machine key lives in the {hardware.KeyClass} store, which is not available now ({availability.Reason})"]);
+        }
+
         hardware.Dispose();
         return new KeyStoreSelection(Software(options), [$"no hardware key store ({availability.Reason}); the machine key is a SOFTWARE key without hardware protection"]);
     }
