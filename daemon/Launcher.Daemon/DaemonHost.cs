@@ -24,6 +24,7 @@ internal static class DaemonHost
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "launcherd" });
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(logLevel);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need on Debian/Ubuntu, and nothing that is already there:
+#   native build: cmake, gcc, libtss2-dev (tpm2-tss ESAPI)
+#   TPM tests:    swtpm, swtpm-tools, tpm2-tools, libtss2-tcti-swtpm0
+#   agent:        libnotify-bin (notify-send), dbus
+#   packaging:    shellcheck, libplist-utils (plistutil)
+#   interop:      Node.js + npm, then vscode-jsonrpc from tests/interop/package-lock.json
+# Run as root (CI is root) or with sudo available.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+packages=(cmake gcc make pkg-config libtss2-dev swtpm swtpm-tools tpm2-tools libtss2-tcti-swtpm0
+          libnotify-bin dbus shellcheck libplist-utils sqlite3 procps)
+
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    packages+=(nodejs npm)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "${package}" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("${package}")
+    fi
+done
+
+if ((${#missing[@]} > 0)); then
+    sudo=()
+    if [[ $(id -u) -ne 0 ]]; then
+        command -v sudo >/dev/null 2>&1 || { echo "setup: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+        sudo=(sudo)
+    fi
+    echo "setup: installing ${missing[*]}"
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+    echo "setup: system packages present"
+fi
+
+if ! command -v dotnet >/dev/null 2>&1; then
+    echo "setup: the .NET 10 SDK is required (dotnet not found on PATH)" >&2
+    exit 1
+fi
+
+if [[ -f "${repo}/tests/interop/install.sh" ]]; then
+    bash "${repo}/tests/interop/install.sh"
+fi
