@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# The main job end to end, on this machine, with nothing set up by hand:
+#   a real launcherd (TPM key in a swtpm when one can be started, software key otherwise) and a real
+#   launcher-agent in a temporary directory; a notification sent with launcherctl and shown by the agent;
+#   the machine identity; a proof signed by the daemon and verified independently with OpenSSL.
+#   scripts/demo.sh [--keep]     (--keep leaves the temporary directory for inspection)
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+keep=false
+[[ "${1:-}" == "--keep" ]] && keep=true
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+bold=$(tput bold 2>/dev/null || true)
+plain=$(tput sgr0 2>/dev/null || true)
+step=0
+say() { step=$((step + 1)); printf '\n%s[%d] %s%s\n' "${bold}" "${step}" "$*" "${plain}"; }
+fail() { printf 'demo: %s\n' "$*" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/launcher-demo.XXXXXX)
+chmod 0755 "${work}"
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "${pid}" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    [[ -d "${work}/swtpm" ]] && bash "${repo}/scripts/swtpm.sh" stop "${work}/swtpm" >/dev/null 2>&1 || true
+    if ${keep}; then echo "kept ${work}"; else rm -rf "${work}"; fi
+}
+trap cleanup EXIT
+
+say "Building (native TPM shim when tpm2-tss is installed, then the .NET solution)"
+if [[ "$(uname -s)" == Linux ]] && ! dpkg-query -W -f='${Status}' libtss2-dev swtpm 2>/dev/null | grep -q "install ok installed"; then
+    echo "installing the TPM packages first (scripts/setup.sh)"
+    bash "${repo}/scripts/setup.sh" >/dev/null
+fi
+if command -v cmake >/dev/null 2>&1 && [[ -f /usr/include/tss2/tss2_esys.h ]]; then
+    bash "${repo}/scripts/build-native.sh" >"${work}/native-build.log" 2>&1 || fail "native build failed: see ${work}/native-build.log"
+fi
+dotnet build "${repo}/Launcher.sln" -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null || fail "dotnet build failed"
+bin_daemon="${repo}/daemon/Launcher.Daemon/bin/Release/net10.0/launcherd.dll"
+bin_agent="${repo}/agent/Launcher.Agent/bin/Release/net10.0/launcher-agent.dll"
+bin_ctl="${repo}/daemon/Launcher.Ctl/bin/Release/net10.0/launcherctl.dll"
+socket="${work}/run/launcherd.sock"
+ctl() { dotnet "${bin_ctl}" --socket "${socket}" "$@"; }
+
+key_store=(--key-store software)
+if command -v swtpm >/dev/null 2>&1 && [[ -f "$(dirname "${bin_daemon}")/liblauncher_native.so" ]]; then
+    say "Starting a software TPM (swtpm) for the machine key"
+    tcti=$(bash "${repo}/scripts/swtpm.sh" start "${work}/swtpm")
+    echo "TCTI ${tcti}"
+    key_store=(--key-store tpm --tpm-tcti "${tcti}")
+else
+    say "No swtpm or native shim here: the machine key will be a software key"
+fi
+
+say "Starting launcherd (--dev: unprivileged, state in ${work}/state)"
+mkdir -p "${work}/run" "${work}/state" && chmod 0700 "${work}/state"
+(cd "${work}" && TSS2_LOG=all+NONE exec dotnet "${bin_daemon}" run --dev --socket "${socket}" --state-dir "${work}/state" \
+    "${key_store[@]}" --allow-user-key-fallback >"${work}/launcherd.log" 2>&1) &
+pids+=($!)
+for _ in $(seq 100); do [[ -S "${socket}" ]] && ctl status >/dev/null 2>&1 && break; sleep 0.1; done
+ctl status >/dev/null 2>&1 || { cat "${work}/launcherd.log" >&2; fail "launcherd did not come up"; }
+grep -E "identity|listening" "${work}/launcherd.log" | sed 's/^/  launcherd: /'
+
+say "Starting launcher-agent for uid $(id -u) (presenter stdout, user-scoped software key)"
+(exec dotnet "${bin_agent}" run --socket "${socket}" --presenter stdout --user-key software \
+    --state-dir "${work}/agent-state" >"${work}/agent.out" 2>"${work}/agent.log") &
+pids+=($!)
+for _ in $(seq 100); do ctl status --json 2>/dev/null | grep -q '"uid"' && break; sleep 0.1; done
+
+say "launcherctl status"
+ctl status
+
+say "launcherctl notify --uid $(id -u): stored durably, then delivered to the agent"
+id=$(ctl notify --uid "$(id -u)" --title "Hello from Launcher" --body "Your machine identity is ready." --url "https://example.com/launcher")
+echo "notification ${id}"
+for _ in $(seq 100); do grep -q "${id}" "${work}/agent.out" 2>/dev/null && break; sleep 0.1; done
+grep -q "${id}" "${work}/agent.out" || fail "the agent did not show ${id}"
+echo "the agent showed it (one JSON line per notification):"
+grep "${id}" "${work}/agent.out" | sed 's/^/  /'
+for _ in $(seq 50); do grep -q "${id} acknowledged" "${work}/launcherd.log" && break; sleep 0.1; done
+grep "${id} acknowledged" "${work}/launcherd.log" | sed 's/^.*Notification/  launcherd: Notification/'
+
+say "launcherctl identity show"
+ctl identity show
+identity_json=$(ctl identity show --json)
+
+say "launcherctl identity prove: a proof for audience https://fleet.example with a fresh nonce"
+nonce=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+jws=$(ctl identity prove --audience "https://fleet.example" --nonce "${nonce}")
+printf '  %s...%s (%d bytes)\n' "${jws:0:40}" "${jws: -20}" "${#jws}"
+
+b64url_decode() {
+    local s=${1//-/+}
+    s=${s//_//}
+    while (( ${#s} % 4 )); do s="${s}="; done
+    printf '%s' "${s}" | base64 -d
+}
+IFS=. read -r header claims signature <<<"${jws}"
+echo "  header: $(b64url_decode "${header}" | head -c 120)..."
+echo "  claims: $(b64url_decode "${claims}")"
+
+say "Verifying the proof independently with OpenSSL against the published public key"
+spki=$(printf '%s' "${identity_json}" | sed -n 's/.*"publicKeySpki": *"\([^"]*\)".*/\1/p')
+{ echo "-----BEGIN PUBLIC KEY-----"; echo "${spki}" | fold -w 64; echo "-----END PUBLIC KEY-----"; } >"${work}/machine.pem"
+printf '%s' "${header}.${claims}" >"${work}/signing-input"
+hex=$(b64url_decode "${signature}" | od -An -v -tx1 | tr -d ' \n')
+der_int() {   # a 32-byte big-endian integer as a DER INTEGER (minimal, positive)
+    local v=$1
+    while [[ ${#v} -gt 2 && ${v:0:2} == 00 ]]; do v=${v:2}; done
+    [[ $((16#${v:0:1})) -ge 8 ]] && v="00${v}"
+    printf '02%02x%s' $(( ${#v} / 2 )) "${v}"
+}
+body="$(der_int "${hex:0:64}")$(der_int "${hex:64:64}")"
+der=$(printf '30%02x%s' $(( ${#body} / 2 )) "${body}")
+printf '%s' "${der}" | sed 's/../\\x&/g' | xargs -0 printf '%b' >"${work}/signature.der"
+openssl dgst -sha256 -verify "${work}/machine.pem" -signature "${work}/signature.der" "${work}/signing-input" \
+    || fail "OpenSSL could not verify the proof"
+thumb=$(printf '%s' "${identity_json}" | sed -n 's/.*"thumbprint": *"\([^"]*\)".*/\1/p')
+class=$(printf '%s' "${identity_json}" | sed -n 's/.*"keyClass": *"\([^"]*\)".*/\1/p')
+
+say "Done"
+echo "machine identity ${thumb} (key class ${class}); proof verified; notification ${id} shown and acknowledged."
+echo "Logs: launcherd ${work}/launcherd.log, agent ${work}/agent.log (use --keep to keep them)."
