@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Threading.Channels;
+
+namespace Launcher.IntegrationTests;
+
+/// <summary>
+/// A real child process (dotnet running one of our executables), optionally under another uid via setpriv.
+/// Stdout lines are queued for the test; stdout and stderr are kept for failure messages.
+/// </summary>
+internal sealed partial class ChildProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
+
+    private ChildProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public ChannelReader<string> StdoutLines => _lines.Reader;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static ChildProcess Start(string dll, IEnumerable<string> arguments, uint? uid = null, string? workingDirectory = null, IDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
+        };
+        if (uid is uint other)
+        {
+            // setpriv drops to the uid and gid without a login shell; HOME must be somewhere that uid may write.
+            string home = Path.Combine(Path.GetTempPath(), $"launcher-it-home-{other}");
+            Directory.CreateDirectory(home);
+            Chown(home, other);
+            info.FileName = "setpriv";
+            foreach (string a in new[] { $"--reuid={other}", $"--regid={other}", "--clear-groups", "--", "dotnet" })
+            {
+                info.ArgumentList.Add(a);
+            }
+
+            info.Environment["HOME"] = home;
+            info.Environment["XDG_STATE_HOME"] = Path.Combine(home, "state");
+        }
+        else
+        {
+            info.FileName = "dotnet";
+        }
+
+        info.ArgumentList.Add(dll);
+        foreach (string argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        info.Environment["TSS2_LOG"] = "all+NONE";
+        info.Environment.Remove("DBUS_SESSION_BUS_ADDRESS");
+        foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var child = new ChildProcess(process);
+        process.OutputDataReceived += (_, e) => child.OnLine(e.Data, toChannel: true);
+        process.ErrorDataReceived += (_, e) => child.OnLine(e.Data, toChannel: false);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return child;
+    }
+
+    /// <summary>Waits for a stdout line that contains <paramref name="text"/>.</summary>
+    public async Task<string> WaitForLineAsync(string text, TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            while (true)
+            {
+                string line = await _lines.Reader.ReadAsync(cancel.Token);
+                if (line.Contains(text, StringComparison.Ordinal))
+                {
+                    return line;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"No line with '{text}' within {timeout.TotalSeconds} s. Output so far:\n{Output}");
+        }
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>kill -9: no chance to clean up, as in a crash.</summary>
+    public void KillHard()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
+    /// <summary>SIGTERM, as launchd and systemd stop a service.</summary>
+    public void Terminate()
+    {
+        if (!_process.HasExited)
+        {
+            _ = NativeKill(_process.Id, 15);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        KillHard();
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+
+    public static void Chown(string path, uint uid)
+    {
+        if (NativeChown(path, uid, uid) != 0)
+        {
+            throw new IOException($"chown {path} failed: {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    private void OnLine(string? line, bool toChannel)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        if (toChannel)
+        {
+            _lines.Writer.TryWrite(line);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int NativeKill(int pid, int signal);
+
+    [LibraryImport("libc", EntryPoint = "chown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int NativeChown(string path, uint uid, uint gid);
+}
