@@ -218,6 +218,56 @@ static void release_srk(lnk_context *ctx)
     ctx->srk_is_persistent = 0;
 }
 
+/* True when the TPM has no free slot for another transient object. */
+static int is_object_memory_full(TSS2_RC rc)
+{
+    return tpm_code(rc) == TPM2_RC_OBJECT_MEMORY;
+}
+
+/*
+ * A TPM without a resource manager (swtpm, /dev/tpm0) keeps the transient objects of a process that died without
+ * flushing them (kill -9), and it has only a few slots. When they are full, flush the transient objects that are
+ * not ours and let the caller try once more. Behind /dev/tpmrm0 the kernel flushes a dead client's objects and
+ * each client sees only its own, so this never touches another process's work there.
+ */
+static int flush_stale_transients(lnk_context *ctx)
+{
+    TPM2_HANDLE own_srk = 0;
+    TPM2_HANDLE own_key = 0;
+    if (ctx->srk != ESYS_TR_NONE && !ctx->srk_is_persistent) {
+        (void)Esys_TR_GetTpmHandle(ctx->esys, ctx->srk, &own_srk);
+    }
+    if (ctx->key != ESYS_TR_NONE) {
+        (void)Esys_TR_GetTpmHandle(ctx->esys, ctx->key, &own_key);
+    }
+
+    TPMI_YES_NO more = TPM2_NO;
+    TPMS_CAPABILITY_DATA *handles = NULL;
+    if (Esys_GetCapability(ctx->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, TPM2_CAP_HANDLES, TPM2_TRANSIENT_FIRST,
+                           TPM2_MAX_CAP_HANDLES, &more, &handles) != TSS2_RC_SUCCESS) {
+        return 0;
+    }
+    int flushed = 0;
+    for (UINT32 i = 0; i < handles->data.handles.count; i++) {
+        TPM2_HANDLE handle = handles->data.handles.handle[i];
+        if (handle == own_srk || handle == own_key) {
+            continue;
+        }
+        ESYS_TR stale = ESYS_TR_NONE;
+        if (Esys_TR_FromTPMPublic(ctx->esys, handle, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &stale) !=
+            TSS2_RC_SUCCESS) {
+            continue;
+        }
+        if (Esys_FlushContext(ctx->esys, stale) == TSS2_RC_SUCCESS) {
+            flushed++;
+        } else {
+            (void)Esys_TR_Close(ctx->esys, &stale);
+        }
+    }
+    Esys_Free(handles);
+    return flushed;
+}
+
 static lnk_status ensure_srk(lnk_context *ctx, char *detail, size_t detail_len)
 {
     if (ctx->srk != ESYS_TR_NONE) {
@@ -262,6 +312,10 @@ static lnk_status ensure_srk(lnk_context *ctx, char *detail, size_t detail_len)
     ESYS_TR primary = ESYS_TR_NONE;
     rc = Esys_CreatePrimary(ctx->esys, ESYS_TR_RH_OWNER, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &sensitive,
                             &template, &outside_info, &no_pcrs, &primary, NULL, NULL, NULL, NULL);
+    if (is_object_memory_full(rc) && flush_stale_transients(ctx) > 0) {
+        rc = Esys_CreatePrimary(ctx->esys, ESYS_TR_RH_OWNER, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
+                                &sensitive, &template, &outside_info, &no_pcrs, &primary, NULL, NULL, NULL, NULL);
+    }
     if (rc != TSS2_RC_SUCCESS) {
         return fail_rc(device_status(rc), rc, "creating the storage root key", detail, detail_len);
     }
@@ -362,6 +416,9 @@ static lnk_status ensure_key(lnk_context *ctx, const uint8_t *blob, size_t blob_
             ctx->key_blob_len = blob_len;
             ctx->key_public = pub;
             return LNK_OK;
+        }
+        if (attempt == 0 && is_object_memory_full(rc) && flush_stale_transients(ctx) > 0) {
+            continue;
         }
         if (attempt == 0 && is_handle_gone(rc)) {
             /* The transient SRK vanished (TPM reset): re-create it from the template and try once more. */
@@ -509,7 +566,10 @@ LNK_API lnk_status lnk_create_key(lnk_context *ctx, uint32_t access_flags, uint8
         TSS2_RC rc = Esys_Create(ctx->esys, ctx->srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &sensitive,
                                  &template, &outside_info, &no_pcrs, &out_private, &out_public, NULL, NULL, NULL);
         if (rc != TSS2_RC_SUCCESS) {
-            if (attempt == 0 && is_handle_gone(rc)) {
+            if (attempt == 0 && is_object_memory_full(rc) && flush_stale_transients(ctx) > 0) {
+            continue;
+        }
+        if (attempt == 0 && is_handle_gone(rc)) {
                 release_srk(ctx);
                 continue;
             }
@@ -617,7 +677,10 @@ LNK_API lnk_status lnk_sign_digest(lnk_context *ctx, const uint8_t *blob, size_t
         TSS2_RC rc = Esys_Sign(ctx->esys, ctx->key, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &in_digest,
                                &scheme, &validation, &out);
         if (rc != TSS2_RC_SUCCESS) {
-            if (attempt == 0 && is_handle_gone(rc)) {
+            if (attempt == 0 && is_object_memory_full(rc) && flush_stale_transients(ctx) > 0) {
+            continue;
+        }
+        if (attempt == 0 && is_handle_gone(rc)) {
                 /* TPM reset since the key was loaded: forget both handles and load from the blob again. */
                 release_key(ctx);
                 release_srk(ctx);
