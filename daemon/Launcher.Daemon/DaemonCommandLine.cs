@@ -23,11 +23,12 @@ internal static class DaemonCommandLine
         var tcti = new Option<string>("--tpm-tcti") { Description = "The TPM's TCTI (Linux).", DefaultValueFactory = _ => "device:/dev/tpmrm0" };
         var userKeyFallback = new Option<bool>("--allow-user-key-fallback") { Description = "Let a logged-in user's agent sign proofs when the machine key is unusable." };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Trace, Debug, Information, Warning, Error.", DefaultValueFactory = _ => LogLevel.Information };
+        var requirement = new Option<string?>("--client-requirement") { Description = "macOS: the code-signing requirement non-root clients must satisfy." };
         var redelivery = new Option<double>("--redelivery-seconds") { Description = "How often unacknowledged notifications are re-sent to connected agents.", DefaultValueFactory = _ => 60 };
 
         var run = new Command("run", "Run the daemon in the foreground (launchd and systemd start it this way).")
         {
-            socket, stateDir, dev, keyStore, tcti, userKeyFallback, logLevel, redelivery,
+            socket, stateDir, dev, keyStore, tcti, userKeyFallback, logLevel, redelivery, requirement,
         };
         run.SetAction(parse =>
         {
@@ -49,6 +50,7 @@ internal static class DaemonCommandLine
                 AllowUserKeyFallback = parse.GetValue(userKeyFallback),
                 RedeliveryInterval = TimeSpan.FromSeconds(Math.Max(0.1, parse.GetValue(redelivery))),
                 ExtraAdminUid = isDev ? euid : null,
+                ClientRequirement = parse.GetValue(requirement),
             };
             return Run(options, parse.GetValue(logLevel));
         });

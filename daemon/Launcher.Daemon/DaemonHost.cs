@@ -5,6 +5,7 @@ using Launcher.Daemon.Identity;
 using Launcher.Daemon.Ipc;
 using Launcher.Daemon.Notifications;
 using Launcher.Platform.Files;
+using Launcher.Platform.Ipc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -37,6 +38,7 @@ internal static class DaemonHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DaemonInfo>();
         builder.Services.AddSingleton<SessionRegistry>();
+        builder.Services.AddSingleton(_ => CodeSigningVerifierFactory.Create(options.ClientRequirement));
         builder.Services.AddSingleton(_ => new NotificationStore(Path.Combine(options.StateDirectory, "outbox.db")));
         builder.Services.AddSingleton(_ => KeyStoreFactory.Create(options));
         builder.Services.AddSingleton<IdentityService>();

@@ -33,6 +33,12 @@ internal sealed class DaemonOptions
     /// <summary>The JSON-RPC limits.</summary>
     public Launcher.Rpc.RpcLimits Limits { get; init; } = Launcher.Rpc.RpcLimits.Default;
 
+    /// <summary>
+    /// macOS: a code-signing requirement every non-root client must satisfy (checked against the audit token read
+    /// right after accept), e.g. <c>anchor apple generic and certificate leaf[subject.OU] = "TEAMID"</c>.
+    /// </summary>
+    public string? ClientRequirement { get; init; }
+
     /// <summary>The uid that counts as admin besides root (the daemon's own uid in dev mode).</summary>
     public uint? ExtraAdminUid { get; init; }
 }

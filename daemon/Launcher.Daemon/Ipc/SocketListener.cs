@@ -29,11 +29,13 @@ internal sealed class SocketListener : BackgroundService
     private readonly ILoggerFactory _loggers;
     private readonly ILogger<SocketListener> _logger;
     private readonly TimeProvider _time;
+    private readonly ICodeSigningVerifier _codeSigning;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Socket? _listener;
 
-    public SocketListener(DaemonOptions options, MethodRegistry methods, SessionRegistry sessions, ILoggerFactory loggers, TimeProvider time)
+    public SocketListener(DaemonOptions options, MethodRegistry methods, SessionRegistry sessions, ILoggerFactory loggers, TimeProvider time, ICodeSigningVerifier codeSigning)
     {
+        _codeSigning = codeSigning;
         _options = options;
         _methods = methods;
         _sessions = sessions;
@@ -97,7 +99,7 @@ internal sealed class SocketListener : BackgroundService
         {
             peer = PeerCredentials.Get(client);
         }
-        catch (Exception ex) when (ex is SocketException or PlatformNotSupportedException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or PlatformNotSupportedException or ObjectDisposedException or UnauthorizedAccessException)
         {
             Log.PeerCredentialsFailed(_logger, ex);
             client.Dispose();
@@ -105,6 +107,15 @@ internal sealed class SocketListener : BackgroundService
         }
 
         Caller caller = Caller.FromPeer(peer, _options.ExtraAdminUid);
+        if (!caller.IsAdmin && !_codeSigning.Satisfies(peer, out string unsigned))
+        {
+            // Checked before a single request byte is read (see docs/macos.md on audit-token timing).
+            Log.ConnectionRefused(_logger, caller.ToString(), unsigned);
+            RefuseAndClose(client, "the client's code signature does not satisfy the daemon's requirement");
+            client.Dispose();
+            return;
+        }
+
         var transport = new HeaderDelimitedTransport(new NetworkStream(client, ownsSocket: true), _options.Limits);
         var connection = new JsonRpcConnection(transport, _methods.Table, _options.Limits, _loggers.CreateLogger("Launcher.Rpc"), _time)
         {
