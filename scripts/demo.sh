@@ -23,7 +23,9 @@ pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "${pid}" 2>/dev/null || true; done
     wait 2>/dev/null || true
-    [[ -d "${work}/swtpm" ]] && bash "${repo}/scripts/swtpm.sh" stop "${work}/swtpm" >/dev/null 2>&1 || true
+    if [[ -d "${work}/swtpm" ]]; then
+        bash "${repo}/scripts/swtpm.sh" stop "${work}/swtpm" >/dev/null 2>&1 || true
+    fi
     if ${keep}; then echo "kept ${work}"; else rm -rf "${work}"; fi
 }
 trap cleanup EXIT

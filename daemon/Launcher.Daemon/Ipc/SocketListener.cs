@@ -53,11 +53,13 @@ internal sealed class SocketListener : BackgroundService
         _listener = Bind();
         _ready.TrySetResult();
         Log.Listening(_logger, DaemonInfo.Version, _options.SocketPath, _options.StateDirectory, _options.Dev);
+        SystemdNotifier.Notify("READY=1");
         return base.StartAsync(cancellationToken);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        SystemdNotifier.Notify("STOPPING=1");
         _listener?.Dispose();
         IReadOnlyList<Session> sessions = _sessions.All();
         Log.Stopping(_logger, sessions.Count, _options.ShutdownGrace.TotalSeconds);
