@@ -23,8 +23,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 305, Level = LogLevel.Information, Message = "launcherd is not reachable: {Reason} Retrying with backoff (up to {MaxSeconds} s between attempts)")]
     public static partial void DaemonUnreachable(ILogger logger, string reason, double maxSeconds);
 
-    [LoggerMessage(EventId = 306, Level = LogLevel.Debug, Message = "Attempt {Attempt} failed ({Reason}); next in {DelayMs} ms")]
-    public static partial void AttemptFailed(ILogger logger, int attempt, string reason, long delayMs);
+    [LoggerMessage(EventId = 306, Level = LogLevel.Debug, Message = "Next connection attempt ({Attempt}) in {DelayMs} ms; last: {Reason}")]
+    public static partial void Waiting(ILogger logger, int attempt, long delayMs, string reason);
 
     [LoggerMessage(EventId = 307, Level = LogLevel.Error, Message = "Refusing the daemon socket {SocketPath}: {Reason}. Nothing was sent to it")]
     public static partial void DaemonRefused(ILogger logger, string socketPath, string reason);

@@ -148,7 +148,7 @@ internal sealed class AgentRunner
 
         int attempt = _backoff.Attempt + 1;
         TimeSpan delay = _backoff.NextDelay();
-        Log.AttemptFailed(_logger, attempt, reason, (long)delay.TotalMilliseconds);
+        Log.Waiting(_logger, attempt, (long)delay.TotalMilliseconds, reason);
         try
         {
             await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);

@@ -10,6 +10,13 @@ namespace Launcher.Agent.Presenters;
 /// </summary>
 internal sealed class StdoutPresenter : INotificationPresenter
 {
+    // Readers are programs, not HTML: keep non-ASCII text as is. Control characters are still escaped, so a
+    // notification cannot move the terminal's cursor or break a line.
+    private static readonly AgentJsonContext s_json = new(new System.Text.Json.JsonSerializerOptions(AgentJsonContext.Default.Options)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
     private readonly TextWriter _output;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
@@ -32,7 +39,7 @@ internal sealed class StdoutPresenter : INotificationPresenter
     {
         ArgumentNullException.ThrowIfNull(notification);
         var line = new StdoutNotificationLine(notification.Id, notification.Title, notification.Body, notification.Url, _time.GetUtcNow());
-        string json = JsonSerializer.Serialize(line, AgentJsonContext.Default.StdoutNotificationLine);
+        string json = JsonSerializer.Serialize(line, s_json.StdoutNotificationLine);
         try
         {
             // One writer at a time, so two notifications never interleave within a line.
