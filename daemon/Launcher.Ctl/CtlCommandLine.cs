@@ -77,15 +77,19 @@ internal static class CtlCommandLine
         };
         command.Validators.Add(result =>
         {
-            bool hasUid = result.GetResult(uid) is not null;
-            bool all = result.GetValue(allUsers);
-            if (hasUid == all)
+            // A value that did not convert (e.g. --uid -1) is already a parse error; nothing more to check.
+            if (!CtlParsing.TryGet(() => (result.GetValue(uid), result.GetValue(allUsers), result.GetValue(title), result.GetValue(body), result.GetValue(url), result.GetValue(expiresIn)), out var values))
+            {
+                return;
+            }
+
+            if ((values.Item1 is not null) == values.Item2)
             {
                 result.AddError("Give exactly one of --uid N and --all-users.");
                 return;
             }
 
-            var request = BuildNotification(result.GetValue(uid), all, result.GetValue(title) ?? string.Empty, result.GetValue(body) ?? string.Empty, result.GetValue(url), result.GetValue(expiresIn));
+            var request = BuildNotification(values.Item1, values.Item2, values.Item3 ?? string.Empty, values.Item4 ?? string.Empty, values.Item5, values.Item6);
             if (request.Validate() is string invalid)
             {
                 result.AddError(invalid);
@@ -124,7 +128,7 @@ internal static class CtlCommandLine
         prove.Validators.Add(result =>
         {
             var request = new ProveParams { Audience = result.GetValue(audience) ?? string.Empty, Nonce = result.GetValue(nonce) ?? string.Empty };
-            if (request.Validate() is string invalid)
+            if (request.Validate() is string invalid && result.GetResult(audience) is not null && result.GetResult(nonce) is not null)
             {
                 result.AddError(invalid);
             }

@@ -23,10 +23,9 @@ internal sealed class CtlEnvironment
         Timeout = new Option<double>("--timeout") { Description = "Seconds to wait for the connection and for each answer.", DefaultValueFactory = _ => DefaultTimeoutSeconds, Recursive = true };
         Timeout.Validators.Add(result =>
         {
-            double seconds = result.GetValueOrDefault<double>();
-            if (seconds is <= 0 or > 3600 || double.IsNaN(seconds))
+            if (CtlParsing.TryGet(() => result.GetValueOrDefault<double>(), out double seconds) && (seconds is <= 0 or > 3600 || double.IsNaN(seconds)))
             {
-                result.AddError("--timeout must be between 0 and 3600 seconds.");
+                result.AddError("--timeout must be more than 0 and at most 3600 seconds.");
             }
         });
     }
