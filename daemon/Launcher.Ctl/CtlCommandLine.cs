@@ -78,18 +78,20 @@ internal static class CtlCommandLine
         command.Validators.Add(result =>
         {
             // A value that did not convert (e.g. --uid -1) is already a parse error; nothing more to check.
-            if (!CtlParsing.TryGet(() => (result.GetValue(uid), result.GetValue(allUsers), result.GetValue(title), result.GetValue(body), result.GetValue(url), result.GetValue(expiresIn)), out var values))
+            if (!CtlParsing.TryGet(() => result.GetValue(uid), out uint? uidValue)
+                || !CtlParsing.TryGet(() => result.GetValue(allUsers), out bool all)
+                || !CtlParsing.TryGet(() => result.GetValue(expiresIn), out int? expires))
             {
                 return;
             }
 
-            if ((values.Item1 is not null) == values.Item2)
+            if ((uidValue is not null) == all)
             {
                 result.AddError("Give exactly one of --uid N and --all-users.");
                 return;
             }
 
-            var request = BuildNotification(values.Item1, values.Item2, values.Item3 ?? string.Empty, values.Item4 ?? string.Empty, values.Item5, values.Item6);
+            SendNotificationParams request = BuildNotification(uidValue, all, result.GetValue(title) ?? string.Empty, result.GetValue(body) ?? string.Empty, result.GetValue(url), expires);
             if (request.Validate() is string invalid)
             {
                 result.AddError(invalid);

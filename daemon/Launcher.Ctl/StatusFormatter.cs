@@ -57,7 +57,7 @@ internal static class StatusFormatter
     /// <summary>"12s", "2m 05s", "1h 02m 03s", "3d 04h 05m".</summary>
     public static string FormatDuration(double seconds)
     {
-        var span = TimeSpan.FromSeconds(Math.Max(0, Math.Floor(seconds)));
+        TimeSpan span = TimeSpan.FromSeconds(Math.Max(0, Math.Floor(seconds)));
         return span switch
         {
             { TotalDays: >= 1 } => string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalDays}d {span.Hours:00}h {span.Minutes:00}m"),

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Threading.Channels;
 using Launcher.Contracts;
 using Launcher.Contracts.Agents;
+using Launcher.Contracts.Identity;
 using Launcher.Contracts.Notifications;
 using Launcher.Platform.Ipc.Client;
 using Launcher.Rpc;
@@ -38,7 +39,7 @@ internal sealed class FakeDaemon : IAsyncDisposable
     {
         var toAgent = new Pipe();
         var toDaemon = new Pipe();
-        var fake = default(FakeDaemon);
+        FakeDaemon? fake = null;
         RpcHandlerTable table = daemonHandlers ?? new RpcHandlerTable()
             .Add(Methods.AgentRegister, (context, request, cancellationToken) =>
             {
@@ -57,6 +58,22 @@ internal sealed class FakeDaemon : IAsyncDisposable
         daemon.Start();
         agent.Start();
         return fake;
+    }
+
+    /// <summary>
+    /// Returns once the agent has dispatched everything sent before: the agent reads messages in order, so the
+    /// answer to a request sent after them comes after their handlers ran up to their first wait.
+    /// </summary>
+    public async Task BarrierAsync()
+    {
+        await Assert.ThrowsAnyAsync<RpcException>(() => Connection.InvokeAsync(Methods.UserKeySign, new UserKeySignParams
+        {
+            Audience = "barrier",
+            Nonce = "barrier-nonce",
+            ProofId = "barrier",
+            IssuedAt = 1,
+            ExpiresAt = 0,
+        }));
     }
 
     public async Task<AckNotificationParams> NextAckAsync()

@@ -53,6 +53,7 @@ public sealed class NotificationInboxTests : IDisposable
         await presenter.Started.Task;
         await harness.Daemon.Connection.NotifyAsync(Methods.NotificationShow, TestNotifications.Make("n_slow"));
         await harness.Daemon.Connection.NotifyAsync(Methods.NotificationShow, TestNotifications.Make("n_marker"));
+        await harness.Daemon.BarrierAsync();
         presenter.Gate.SetResult();
 
         Assert.Equal("n_slow", (await harness.Daemon.NextAckAsync()).Id);

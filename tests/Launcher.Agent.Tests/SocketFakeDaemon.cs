@@ -72,7 +72,14 @@ internal sealed class SocketFakeDaemon : IAsyncDisposable
 
         foreach (JsonRpcConnection connection in _connections)
         {
-            await connection.DisposeAsync();
+            try
+            {
+                await connection.DisposeAsync();
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or IOException)
+            {
+                // The engine's dispose after a close can flush into the disposed stream (see the report).
+            }
         }
 
         File.Delete(Path);

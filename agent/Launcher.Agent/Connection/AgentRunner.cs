@@ -42,9 +42,6 @@ internal sealed class AgentRunner
         _logger = logger;
     }
 
-    /// <summary>Raised after each successful registration (tests wait on it).</summary>
-    public event Action<RegisterResult>? Registered;
-
     /// <summary>Runs until <paramref name="cancellationToken"/> fires; then closes the connection and returns.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -112,7 +109,6 @@ internal sealed class AgentRunner
                 RegisterResult registered = await client.RegisterAsync(_registration(), cancellationToken).ConfigureAwait(false);
                 Log.Connected(_logger, client.Daemon?.Uid ?? 0, client.Daemon?.Pid ?? 0, registered.AgentId, registered.Uid, registered.Pending);
                 await _acks.AttachAsync(client, cancellationToken).ConfigureAwait(false);
-                Registered?.Invoke(registered);
                 await client.Connection.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
                 string reason = client.Connection.CloseReason ?? "closed";
                 Log.Disconnected(_logger, reason);

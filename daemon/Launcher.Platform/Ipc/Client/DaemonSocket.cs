@@ -14,7 +14,7 @@ internal static class DaemonSocket
         }
 
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using CancellationTokenSource bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bound.CancelAfter(timeout);
         try
         {

@@ -97,5 +97,16 @@ internal sealed class LauncherClient : IAsyncDisposable
     public Task<TResult> InvokeAsync<TParams, TResult>(RpcMethod<TParams, TResult> method, TParams parameters, CancellationToken cancellationToken = default) =>
         Connection.InvokeAsync(method, parameters, cancellationToken, _callTimeout);
 
-    public ValueTask DisposeAsync() => Connection.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Connection.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or IOException)
+        {
+            // The engine's transport flushes leftover bytes into a stream that Close already disposed (reported to
+            // the engine's owners); the connection is closed either way, and a caller must not fail for it.
+        }
+    }
 }
