@@ -15,7 +15,9 @@ internal static class DaemonTrust
             return null;
         }
 
-        string allowed = expectedDaemonUid is uint expected ? $"0, {ownUid} (this agent) or {expected} (--expect-daemon-uid)" : $"0 or {ownUid} (this agent)";
-        return $"the process behind the socket runs as uid {daemonUid}; launcherd must run as uid {allowed}";
+        string own = ownUid == 0 ? string.Empty : $", {ownUid} (this agent's)";
+        string extra = expectedDaemonUid is uint expected ? $", {expected} (--expect-daemon-uid)" : string.Empty;
+        string allowed = "0 (root)" + own + extra;
+        return $"the process behind the socket runs as uid {daemonUid}; accepted: uid {allowed}";
     }
 }
