@@ -34,13 +34,13 @@ internal sealed class NotificationInbox
     }
 
     /// <summary>The <c>notification/show</c> handler: decides at once, never waits for the presenter.</summary>
-    public async ValueTask OnShowAsync(ShowNotificationParams notification, CancellationToken cancellationToken)
+    public ValueTask OnShowAsync(ShowNotificationParams notification, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(notification);
         if (notification.Id.Length is 0 or > MaxIdLength)
         {
             Log.BadNotificationId(_logger, notification.Id.Length);
-            return;
+            return ValueTask.CompletedTask;
         }
 
         bool taken;
@@ -62,12 +62,15 @@ internal sealed class NotificationInbox
             if (existing!.InProgress)
             {
                 Log.DuplicateInProgress(_logger, notification.Id);
-                return;
+                return ValueTask.CompletedTask;
             }
 
             Log.DuplicateReAck(_logger, notification.Id, existing.Outcome!);
-            await _acks.SendAsync(ToAck(existing), cancellationToken).ConfigureAwait(false);
-            return;
+
+            // Not awaited: a burst of re-deliveries must not hold the engine's per-connection request slots while
+            // each ack makes its round trip. SendAsync handles every failure itself.
+            _ = _acks.SendAsync(ToAck(existing), CancellationToken.None);
+            return ValueTask.CompletedTask;
         }
 
         if (!_queue.Writer.TryWrite(notification))
@@ -76,6 +79,8 @@ internal sealed class NotificationInbox
             Log.QueueFull(_logger, notification.Id, MaxQueued);
             TryForget(notification.Id);
         }
+
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Shows queued notifications one at a time until <paramref name="cancellationToken"/> fires.</summary>
