@@ -1,1 +1,3 @@
-return 0;
+using Launcher.Ctl;
+
+return CtlCommandLine.Run(args, new CtlEnvironment(Console.Out, Console.Error, TextStyle.ForConsole()));

@@ -1,3 +1,4 @@
+using Launcher.Contracts.Notifications;
 using Launcher.Platform.Notifications;
 using Launcher.Platform.Processes;
 
@@ -7,11 +8,21 @@ namespace Launcher.Agent.Presenters;
 /// Shows a notification on Linux with <c>notify-send</c> (libnotify) on the user's session bus. Without a session
 /// bus there is nobody to show it to, and that is reported as a failure with the reason rather than hidden.
 /// </summary>
-internal sealed class NotifySendPresenter
+internal sealed class NotifySendPresenter : INotificationPresenter
 {
     private const string SessionBusVariable = "DBUS_SESSION_BUS_ADDRESS";
     private static readonly string[] s_candidates = ["/usr/bin/notify-send", "/usr/local/bin/notify-send", "/bin/notify-send"];
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
+
+    public string Name => "system";
+
+    bool INotificationPresenter.IsSupported(out string reason) => IsSupported(out reason);
+
+    public Task<PresentationResult> PresentAsync(ShowNotificationParams notification, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        return PresentAsync(notification.Id, notification.Title, notification.Body, notification.Url, cancellationToken);
+    }
 
     /// <summary>True on Linux with notify-send installed and a session bus to talk to; otherwise false and why.</summary>
     public static bool IsSupported(out string reason)

@@ -1,3 +1,4 @@
+using Launcher.Contracts.Notifications;
 using Launcher.Platform.Notifications;
 using Launcher.Platform.Processes;
 
@@ -8,10 +9,20 @@ namespace Launcher.Agent.Presenters;
 /// fallback for an agent that is not an app bundle (UNUserNotificationCenter needs a signed .app). The text is
 /// embedded as escaped AppleScript string literals and passed as one argv element: no shell is involved.
 /// </summary>
-internal sealed class OsaScriptPresenter
+internal sealed class OsaScriptPresenter : INotificationPresenter
 {
     private const string OsaScript = "/usr/bin/osascript";
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
+
+    public string Name => "system";
+
+    bool INotificationPresenter.IsSupported(out string reason) => IsSupported(out reason);
+
+    public Task<PresentationResult> PresentAsync(ShowNotificationParams notification, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        return PresentAsync(notification.Id, notification.Title, notification.Body, notification.Url, cancellationToken);
+    }
 
     /// <summary>True on macOS with osascript present; otherwise false and why.</summary>
     public static bool IsSupported(out string reason)

@@ -1,0 +1,175 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Text.Json;
+using Launcher.Contracts;
+using Launcher.Contracts.Identity;
+using Launcher.Contracts.Notifications;
+
+namespace Launcher.Ctl;
+
+/// <summary>
+/// <c>launcherctl [--socket PATH] [--timeout SECONDS] status|notify|identity …</c>. Parse errors exit 2 with the
+/// parser's message; everything after parsing goes through <see cref="CtlEnvironment.RunAsync"/> and
+/// <see cref="CtlErrors.Map"/>, so exit codes are decided in one place (<see cref="CtlExitCodes"/>).
+/// </summary>
+internal static class CtlCommandLine
+{
+    public static int Run(string[] args, CtlEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ParseResult parse = Build(environment).Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (ParseError error in parse.Errors)
+            {
+                environment.Error.WriteLine("launcherctl: " + error.Message);
+            }
+
+            environment.Error.WriteLine("Try 'launcherctl --help'.");
+            return CtlExitCodes.Usage;
+        }
+
+        return parse.Invoke(new InvocationConfiguration { Output = environment.Out, Error = environment.Error });
+    }
+
+    public static RootCommand Build(CtlEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var root = new RootCommand("launcherctl: administer the Launcher daemon (launcherd).\n" + CtlExitCodes.HelpText)
+        {
+            environment.Socket,
+            environment.Timeout,
+            Status(environment),
+            Notify(environment),
+            Identity(environment),
+        };
+        return root;
+    }
+
+    private static Command Status(CtlEnvironment env)
+    {
+        var json = new Option<bool>("--json") { Description = "Print the daemon's result object as JSON (stable for scripts)." };
+        var command = new Command("status", "Version, uptime, identity, warnings, connections, agents per uid, pending notifications.") { json };
+        command.SetAction((parse, cancellationToken) => env.RunAsync(parse, cancellationToken, async (client, token) =>
+        {
+            JsonElement raw = await client.InvokeRawAsync(Methods.DaemonStatus, EmptyParams.Instance, token).ConfigureAwait(false);
+            string text = parse.GetValue(json)
+                ? CtlJson.Format(raw) + "\n"
+                : StatusFormatter.Format(CtlEnvironment.Read(raw, LauncherJsonContext.Default.StatusResult), env.Style);
+            await env.Out.WriteAsync(text).ConfigureAwait(false);
+            return CtlExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Notify(CtlEnvironment env)
+    {
+        var uid = new Option<uint?>("--uid") { Description = "The user to notify." };
+        var allUsers = new Option<bool>("--all-users") { Description = "Notify every user whose agent connects before it expires." };
+        var title = new Option<string>("--title") { Description = "The title.", Required = true };
+        var body = new Option<string>("--body") { Description = "The body text.", Required = true };
+        var url = new Option<string?>("--url") { Description = "An http(s) URL opened on click." };
+        var expiresIn = new Option<int?>("--expires-in") { Description = "Lifetime in seconds (default: the daemon's)." };
+        var json = new Option<bool>("--json") { Description = "Print the daemon's result object as JSON." };
+        var command = new Command("notify", "Queue a notification for one user (--uid) or all users (--all-users); prints its id. Requires root.")
+        {
+            uid, allUsers, title, body, url, expiresIn, json,
+        };
+        command.Validators.Add(result =>
+        {
+            // A value that did not convert (e.g. --uid -1) is already a parse error; nothing more to check.
+            if (!CtlParsing.TryGet(() => result.GetValue(uid), out uint? uidValue)
+                || !CtlParsing.TryGet(() => result.GetValue(allUsers), out bool all)
+                || !CtlParsing.TryGet(() => result.GetValue(expiresIn), out int? expires))
+            {
+                return;
+            }
+
+            if ((uidValue is not null) == all)
+            {
+                result.AddError("Give exactly one of --uid N and --all-users.");
+                return;
+            }
+
+            SendNotificationParams request = BuildNotification(uidValue, all, result.GetValue(title) ?? string.Empty, result.GetValue(body) ?? string.Empty, result.GetValue(url), expires);
+            if (request.Validate() is string invalid)
+            {
+                result.AddError(invalid);
+            }
+        });
+        command.SetAction((parse, cancellationToken) => env.RunAsync(parse, cancellationToken, async (client, token) =>
+        {
+            SendNotificationParams request = BuildNotification(parse.GetValue(uid), parse.GetValue(allUsers), parse.GetValue(title)!, parse.GetValue(body)!, parse.GetValue(url), parse.GetValue(expiresIn));
+            JsonElement raw = await client.InvokeRawAsync(Methods.NotificationSend, request, token).ConfigureAwait(false);
+            string text = parse.GetValue(json)
+                ? CtlJson.Format(raw)
+                : CtlEnvironment.Read(raw, LauncherJsonContext.Default.SendNotificationResult).Id;
+            await env.Out.WriteAsync(text + "\n").ConfigureAwait(false);
+            return CtlExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Identity(CtlEnvironment env)
+    {
+        var showJson = new Option<bool>("--json") { Description = "Print the identity/get result as JSON." };
+        var show = new Command("show", "The machine's public identity: key class, state, public key, thumbprint, facts.") { showJson };
+        show.SetAction((parse, cancellationToken) => env.RunAsync(parse, cancellationToken, async (client, token) =>
+        {
+            JsonElement raw = await client.InvokeRawAsync(Methods.IdentityGet, EmptyParams.Instance, token).ConfigureAwait(false);
+            string text = parse.GetValue(showJson)
+                ? CtlJson.Format(raw) + "\n"
+                : IdentityFormatter.Format(CtlEnvironment.Read(raw, LauncherJsonContext.Default.IdentityResult), env.Style);
+            await env.Out.WriteAsync(text).ConfigureAwait(false);
+            return CtlExitCodes.Ok;
+        }));
+
+        var audience = new Option<string>("--audience") { Description = "Who the proof is for (the aud claim).", Required = true };
+        var nonce = new Option<string>("--nonce") { Description = "The verifier's single-use nonce (8 to 256 characters).", Required = true };
+        var prove = new Command("prove", "Print a machine proof (a compact JWS) for an audience and nonce, alone on standard output. Requires root.") { audience, nonce };
+        prove.Validators.Add(result =>
+        {
+            var request = new ProveParams { Audience = result.GetValue(audience) ?? string.Empty, Nonce = result.GetValue(nonce) ?? string.Empty };
+            if (request.Validate() is string invalid && result.GetResult(audience) is not null && result.GetResult(nonce) is not null)
+            {
+                result.AddError(invalid);
+            }
+        });
+        prove.SetAction((parse, cancellationToken) => env.RunAsync(parse, cancellationToken, async (client, token) =>
+        {
+            ProveResult proof = await client.ProveAsync(parse.GetValue(audience)!, parse.GetValue(nonce)!, token).ConfigureAwait(false);
+            await env.Out.WriteAsync(proof.Jws + "\n").ConfigureAwait(false);
+            return CtlExitCodes.Ok;
+        }));
+
+        var yes = new Option<bool>("--yes") { Description = "Confirm: the old identity is deleted for good and the fleet server sees a new machine." };
+        var reset = new Command("reset", "Delete the machine key and create a new identity. Requires root and --yes.") { yes };
+        reset.SetAction(async (parse, cancellationToken) =>
+        {
+            if (!parse.GetValue(yes))
+            {
+                await env.UsageErrorAsync("identity reset deletes the machine key for good; the fleet server will treat this machine as new. Re-run with --yes to confirm.").ConfigureAwait(false);
+                return CtlExitCodes.Usage;
+            }
+
+            return await env.RunAsync(parse, cancellationToken, async (client, token) =>
+            {
+                IdentityResult identity = await client.ResetAsync(token).ConfigureAwait(false);
+                await env.Out.WriteAsync("New machine identity:\n" + IdentityFormatter.Format(identity, env.Style)).ConfigureAwait(false);
+                return CtlExitCodes.Ok;
+            }).ConfigureAwait(false);
+        });
+
+        return new Command("identity", "Show, prove or reset the machine identity.") { show, prove, reset };
+    }
+
+    private static SendNotificationParams BuildNotification(uint? uid, bool allUsers, string title, string body, string? url, int? expiresIn) => new()
+    {
+        Uid = allUsers ? null : uid,
+        AllUsers = allUsers,
+        Title = title,
+        Body = body,
+        Url = url,
+        ExpiresInSeconds = expiresIn,
+    };
+}
