@@ -42,6 +42,7 @@ internal static class CtlCommandLine
             Status(environment),
             Notify(environment),
             Identity(environment),
+            Call(environment),
         };
         return root;
     }
@@ -161,6 +162,43 @@ internal static class CtlCommandLine
         });
 
         return new Command("identity", "Show, prove or reset the machine identity.") { show, prove, reset };
+    }
+
+    private static Command Call(CtlEnvironment env)
+    {
+        var method = new Argument<string>("method") { Description = "The method, e.g. daemon/status (docs/protocol.md lists them)." };
+        var parameters = new Argument<string?>("params") { Description = "The params as one JSON object (default {}).", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("call", "Call any daemon method with JSON params and print the JSON result (for scripts and debugging).") { method, parameters };
+        command.Validators.Add(result =>
+        {
+            string? text = result.GetValue(parameters);
+            if (text is not null && !IsJsonObject(text))
+            {
+                result.AddError("params must be one JSON object, e.g. '{\"uid\":501}'.");
+            }
+        });
+        command.SetAction((parse, cancellationToken) => env.RunAsync(parse, cancellationToken, async (client, token) =>
+        {
+            using JsonDocument request = JsonDocument.Parse(parse.GetValue(parameters) ?? "{}");
+            var raw = new Launcher.Rpc.RpcMethod<JsonElement, JsonElement>(parse.GetValue(method)!, Launcher.Platform.Ipc.Client.ClientJsonContext.Default.JsonElement, Launcher.Platform.Ipc.Client.ClientJsonContext.Default.JsonElement);
+            JsonElement result = await client.InvokeAsync(raw, request.RootElement, token).ConfigureAwait(false);
+            await env.Out.WriteAsync(CtlJson.Format(result) + "\n").ConfigureAwait(false);
+            return CtlExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static bool IsJsonObject(string text)
+    {
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(text);
+            return document.RootElement.ValueKind == JsonValueKind.Object;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private static SendNotificationParams BuildNotification(uint? uid, bool allUsers, string title, string body, string? url, int? expiresIn) => new()

@@ -181,13 +181,13 @@ public sealed class CtlCommandLineTests
     public void Run_DaemonDeniesAccess_ExitsFourWithSudoAdvice()
     {
         var table = new RpcHandlerTable().Add(Methods.IdentityProve, (context, request, cancellationToken) =>
-            throw new RpcException(ErrorCodes.AccessDenied, "identity/prove requires an admin (root)."));
+            throw new RpcException(ErrorCodes.AccessDenied, "Access denied: identity/prove requires an admin (root)."));
         var harness = new CtlHarness(table);
 
         int exit = harness.Run("identity", "prove", "--audience", "aud", "--nonce", "nonce-123");
 
         Assert.Equal(CtlExitCodes.AccessDenied, exit);
-        Assert.Equal("launcherctl: identity/prove requires an admin (root). (code 1001): run as root (sudo).\n", harness.Error.ToString());
+        Assert.Equal("launcherctl: Access denied: identity/prove requires an admin (root). (code 1001): run as root (sudo).\n", harness.Error.ToString());
         Assert.Empty(harness.Out.ToString());
     }
 

@@ -41,7 +41,7 @@ internal sealed class MethodRegistry
             if (!Authorizer.Allows(permission, session, out string reason))
             {
                 Log.Denied(_logger, method.Name, session.Caller.ToString(), reason);
-                throw new RpcException(ErrorCodes.AccessDenied, $"{method.Name} requires {Authorizer.Describe(permission)}.");
+                throw new RpcException(ErrorCodes.AccessDenied, $"Access denied: {method.Name} requires {Authorizer.Describe(permission)}.");
             }
 
             return handler(session, parameters, cancellationToken);
