@@ -370,7 +370,7 @@ public sealed class JsonRpcConnection : IAsyncDisposable
                     }
                     else if (count != 0)
                     {
-                        Reject(id, RpcErrorCodes.InvalidParams, "Positional params are accepted only as a single object.");
+                        RejectCall(id, method, RpcErrorCodes.InvalidParams, "Positional params are accepted only as a single object.");
                         return;
                     }
 
@@ -383,6 +383,13 @@ public sealed class JsonRpcConnection : IAsyncDisposable
 
         if (method == CancelMethod)
         {
+            if (id is not null)
+            {
+                // Sent as a request, it would leave the peer waiting for an answer that a notification never gets.
+                Reject(id, RpcErrorCodes.InvalidRequest, CancelMethod + " is a notification; send it without an id.");
+                return;
+            }
+
             if (parameters is JsonElement cancel && cancel.TryGetProperty("id"u8, out JsonElement target) && RpcId.TryParse(target, out RpcId targetId)
                 && _incoming.TryGetValue(targetId, out CancellationTokenSource? source))
             {
@@ -401,20 +408,20 @@ public sealed class JsonRpcConnection : IAsyncDisposable
 
         if (!_handlers.TryGet(method, out RpcHandlerEntry entry))
         {
-            Reject(id, RpcErrorCodes.MethodNotFound, $"Method not found: {Truncate(method)}.");
+            RejectCall(id, method, RpcErrorCodes.MethodNotFound, $"Method not found: {Truncate(method)}.");
             return;
         }
 
         if (!entry.TryBind(parameters, out object? bound, out string? bindError))
         {
-            Reject(id, RpcErrorCodes.InvalidParams, bindError!);
+            RejectCall(id, method, RpcErrorCodes.InvalidParams, bindError!);
             return;
         }
 
         if (Interlocked.Increment(ref _requestsInFlight) > _limits.MaxRequestsInFlight)
         {
             Interlocked.Decrement(ref _requestsInFlight);
-            Reject(id, RpcErrorCodes.ServerBusy, $"More than {_limits.MaxRequestsInFlight} requests are in flight on this connection; retry later.");
+            RejectCall(id, method, RpcErrorCodes.ServerBusy, $"More than {_limits.MaxRequestsInFlight} requests are in flight on this connection; retry later.");
             return;
         }
 
@@ -562,6 +569,21 @@ public sealed class JsonRpcConnection : IAsyncDisposable
         }
 
         pending.TryFail(new RpcException(code, message, data));
+    }
+
+    /// <summary>
+    /// Refuses a well-formed call. JSON-RPC 2.0 forbids answering a notification, even with an error (the peer has
+    /// no id to match it to), so a refused notification is only logged.
+    /// </summary>
+    private void RejectCall(RpcId? id, string method, int code, string reason)
+    {
+        if (id is null)
+        {
+            Log.NotificationDropped(_logger, Name, Truncate(method), code, reason);
+            return;
+        }
+
+        Reject(id, code, reason);
     }
 
     private void Reject(RpcId? id, int code, string reason)

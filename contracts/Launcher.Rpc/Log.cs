@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Debug, Message = "{Connection}: write failed: {Reason}")]
     public static partial void WriteFailed(ILogger logger, string connection, string reason);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "{Connection}: notification {Method} dropped without an answer ({Code}): {Reason}")]
+    public static partial void NotificationDropped(ILogger logger, string connection, string method, int code, string reason);
 }

@@ -308,6 +308,29 @@ public sealed class MessageTests
     }
 
     [Fact(Timeout = T)]
+    public async Task DroppedNotifications_AreLogged()
+    {
+        var logger = new TestLogger();
+        await using var peer = new RawPeer(new TestService().Table, logger: logger);
+
+        await peer.SendAsync("{\"jsonrpc\":\"2.0\",\"method\":\"no/such\"}");
+
+        await peer.AssertStillServesAsync();
+        LogEntry dropped = await logger.WaitForAsync(e => e.EventId == 9);
+        Assert.Contains("no/such", dropped.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = T)]
+    public async Task CancelRequestSentAsARequest_IsAnsweredSoThePeerDoesNotWaitForever()
+    {
+        await using var peer = new RawPeer(new TestService().Table);
+
+        await peer.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"$/cancelRequest\",\"params\":{\"id\":1}}");
+
+        await peer.ExpectErrorAsync(RpcErrorCodes.InvalidRequest, "4");
+    }
+
+    [Fact(Timeout = T)]
     public async Task DuplicateIdInFlight_IsRejected_AndTheFirstStillCompletes()
     {
         var service = new TestService();
