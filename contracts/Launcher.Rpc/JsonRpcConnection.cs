@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Text.Unicode;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -159,7 +160,14 @@ public sealed class JsonRpcConnection : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(method);
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfClosed();
-        await WriteRequestAsync(null, method.Name, parameters, method.ParamsType).ConfigureAwait(false);
+        try
+        {
+            await WriteRequestAsync(null, method.Name, parameters, method.ParamsType).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_closed.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RpcConnectionLostException(CloseReason ?? "closed");
+        }
     }
 
     /// <summary>Ends the connection: pending calls fail with <see cref="RpcConnectionLostException"/>.</summary>
@@ -171,7 +179,15 @@ public sealed class JsonRpcConnection : IAsyncDisposable
         }
 
         Log.ConnectionClosed(_logger, Name, reason);
-        _closed.Cancel();
+        try
+        {
+            _closed.Cancel();
+        }
+        catch (AggregateException ex)
+        {
+            // A handler's callback threw; the rest of closing (failing pending calls, completing) must still run.
+            Log.CancellationCallbackFailed(_logger, ex, Name);
+        }
         _transport.Abort();
         lock (_timerGate)
         {
@@ -234,6 +250,13 @@ public sealed class JsonRpcConnection : IAsyncDisposable
                         {
                             Process(message.Body);
                         }
+                        catch (Exception ex)
+                        {
+                            // A bug in processing one message must not end the connection or kill this loop
+                            // silently; the peer gets a generic error, the log gets the details.
+                            (int code, string text, _) = InternalError("(message)", ex);
+                            Reject(null, code, text);
+                        }
                         finally
                         {
                             message.Release();
@@ -268,6 +291,14 @@ public sealed class JsonRpcConnection : IAsyncDisposable
 
     private void Process(ReadOnlyMemory<byte> body)
     {
+        // JSON on the wire is UTF-8 (RFC 8259). The parser does not check string contents, and reading an invalid
+        // string later throws, so the whole body is checked once here.
+        if (!Utf8.IsValid(body.Span))
+        {
+            Reject(null, RpcErrorCodes.ParseError, "The message is not valid UTF-8.");
+            return;
+        }
+
         JsonDocument document;
         try
         {
@@ -401,6 +432,10 @@ public sealed class JsonRpcConnection : IAsyncDisposable
                 {
                     // The call finished while the cancellation was on its way.
                 }
+                catch (AggregateException ex)
+                {
+                    Log.CancellationCallbackFailed(_logger, ex, Name);
+                }
             }
 
             return;
@@ -412,7 +447,22 @@ public sealed class JsonRpcConnection : IAsyncDisposable
             return;
         }
 
-        if (!entry.TryBind(parameters, out object? bound, out string? bindError))
+        bool fits;
+        object? bound;
+        string? bindError;
+        try
+        {
+            fits = entry.TryBind(parameters, out bound, out bindError);
+        }
+        catch (Exception ex)
+        {
+            // A converter or an IRpcValidatable threw: a bug on this side, reported like a failing handler.
+            (int code, string text, _) = InternalError(method, ex);
+            RejectCall(id, method, code, text);
+            return;
+        }
+
+        if (!fits)
         {
             RejectCall(id, method, RpcErrorCodes.InvalidParams, bindError!);
             return;
@@ -507,7 +557,7 @@ public sealed class JsonRpcConnection : IAsyncDisposable
             };
             await WriteErrorAsync(id, code, message, data, flush).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException or RpcConnectionLostException)
         {
             Log.WriteFailed(_logger, Name, ex.Message);
             Close("write failed");
@@ -598,7 +648,7 @@ public sealed class JsonRpcConnection : IAsyncDisposable
         {
             await WriteErrorAsync(id, code, message, null, flush).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException or RpcConnectionLostException)
         {
             Log.WriteFailed(_logger, Name, ex.Message);
         }
@@ -641,7 +691,7 @@ public sealed class JsonRpcConnection : IAsyncDisposable
                 writer.WriteEndObject();
             }, flush: true).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException or RpcConnectionLostException)
         {
             Log.WriteFailed(_logger, Name, ex.Message);
         }
