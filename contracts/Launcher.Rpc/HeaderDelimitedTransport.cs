@@ -20,6 +20,7 @@ public sealed class HeaderDelimitedTransport : IRpcTransport
     private readonly Stream? _stream;
     private readonly RpcLimits _limits;
     private int _pendingBodyLength = -1;
+    private bool _aborted;
 
     /// <summary>Frames messages over a connected stream (a Unix socket's NetworkStream, a pipe).</summary>
     public HeaderDelimitedTransport(Stream stream, RpcLimits limits)
@@ -116,6 +117,7 @@ public sealed class HeaderDelimitedTransport : IRpcTransport
     /// <inheritdoc />
     public void Abort()
     {
+        Volatile.Write(ref _aborted, true);
         _reader.CancelPendingRead();
         _writer.CancelPendingFlush();
         _stream?.Dispose();
@@ -125,7 +127,21 @@ public sealed class HeaderDelimitedTransport : IRpcTransport
     public async ValueTask DisposeAsync()
     {
         await _reader.CompleteAsync().ConfigureAwait(false);
-        await _writer.CompleteAsync().ConfigureAwait(false);
+
+        // Completing a stream's writer normally flushes what is still buffered. After Abort the stream is gone
+        // (and after a write timeout the buffer is exactly what the peer would not read), so complete it with an
+        // exception, which discards the buffer instead of writing it. A peer that vanished makes the flush fail
+        // too; disposing must not throw for that.
+        try
+        {
+            // Only for a stream: a pipe writer completed with an exception would hand it to the peer's reader.
+            bool discard = _stream is not null && Volatile.Read(ref _aborted);
+            await _writer.CompleteAsync(discard ? new OperationCanceledException("The transport was aborted.") : null).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+        }
+
         if (_stream is not null)
         {
             await _stream.DisposeAsync().ConfigureAwait(false);

@@ -282,6 +282,13 @@ public sealed class JsonRpcConnection : IAsyncDisposable
         {
             Close("transport failed: " + ex.Message);
         }
+        catch (Exception ex)
+        {
+            // Whatever else a transport throws (a pipe the peer completed with an error, say), the connection ends
+            // with a reason and Completion completes; the task is never left faulted and unobserved.
+            Log.ReadLoopFailed(_logger, ex, Name);
+            Close("transport failed");
+        }
         finally
         {
             Close(CloseReason ?? "read loop ended");

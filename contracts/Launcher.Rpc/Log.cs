@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "{Connection}: a cancellation callback threw")]
     public static partial void CancellationCallbackFailed(ILogger logger, Exception exception, string connection);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "{Connection}: the transport failed unexpectedly")]
+    public static partial void ReadLoopFailed(ILogger logger, Exception exception, string connection);
 }

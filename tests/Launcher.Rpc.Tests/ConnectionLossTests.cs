@@ -54,10 +54,12 @@ public sealed class ConnectionLossTests
     {
         var service = new TestService();
         var pair = new RpcPair(null, service.Table);
-        _ = pair.Client.InvokeAsync(TestMethods.Wait, new EmptyParams());
+        Task<EmptyResult> call = pair.Client.InvokeAsync(TestMethods.Wait, new EmptyParams());
         await service.WaitForStartsAsync();
 
         await pair.Client.DisposeAsync();
+
+        await Assert.ThrowsAsync<RpcConnectionLostException>(() => call);
 
         await CancellationTests.WaitUntilAsync(() => service.Cancelled == 1);
         await pair.Server.Completion.WaitAsync(TimeSpan.FromSeconds(10));

@@ -49,7 +49,9 @@ public sealed class RobustnessTests
         var unobserved = new ConcurrentQueue<Exception>();
         void OnUnobserved(object? sender, UnobservedTaskExceptionEventArgs e)
         {
-            if (e.Exception.ToString().Contains("Launcher.Rpc.JsonRpcConnection", StringComparison.Ordinal))
+            // Only the engine's own fire-and-forget work counts; a caller that drops its call's task is not the engine's fault.
+            string text = e.Exception.ToString();
+            if (new[] { "CompleteCallAsync", "TrySendErrorAsync", "SendCancelAsync", "ReadLoopAsync" }.Any(m => text.Contains(m, StringComparison.Ordinal)))
             {
                 unobserved.Enqueue(e.Exception);
             }
@@ -75,7 +77,7 @@ public sealed class RobustnessTests
             TaskScheduler.UnobservedTaskException -= OnUnobserved;
         }
 
-        Assert.Empty(unobserved);
+        Assert.True(unobserved.IsEmpty, string.Join("\n\n", unobserved));
     }
 
     private static async Task CloseWhileHandlersRunAsync()
