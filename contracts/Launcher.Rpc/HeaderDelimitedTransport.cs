@@ -21,6 +21,7 @@ public sealed class HeaderDelimitedTransport : IRpcTransport
     private readonly RpcLimits _limits;
     private int _pendingBodyLength = -1;
     private bool _aborted;
+    private byte[]? _lineBuffer;
 
     /// <summary>Frames messages over a connected stream (a Unix socket's NetworkStream, a pipe).</summary>
     public HeaderDelimitedTransport(Stream stream, RpcLimits limits)
@@ -179,7 +180,8 @@ public sealed class HeaderDelimitedTransport : IRpcTransport
         message = default;
         var reader = new SequenceReader<byte>(buffer);
         long contentLength = -1;
-        Span<byte> lineBuffer = stackalloc byte[_limits.MaxHeaderLineBytes];
+        // A field, not stackalloc: the limit is configurable, and a large one must not overflow the stack.
+        Span<byte> lineBuffer = _lineBuffer ??= new byte[_limits.MaxHeaderLineBytes];
         while (true)
         {
             long lineStart = reader.Consumed;

@@ -29,7 +29,7 @@ public sealed class JsonRpcConnection : IAsyncDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ArrayBufferWriter<byte> _scratch = new(4096);
     private readonly Utf8JsonWriter _json;
-    private readonly CancellationTokenSource _flushTimeout = new();
+    private readonly ITimer _writeTimer;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _timerGate = new();
     private ITimer? _deadlineTimer;
@@ -37,8 +37,10 @@ public sealed class JsonRpcConnection : IAsyncDisposable
     private long _lastActivity;
     private bool _sawFirstMessage;
     private bool _needsFlush;
+    private bool _flushing;
     private long _nextId;
     private int _requestsInFlight;
+    private int _outgoingInFlight;
     private int _started;
     private string? _closeReason;
 
@@ -57,6 +59,11 @@ public sealed class JsonRpcConnection : IAsyncDisposable
         _time = timeProvider ?? TimeProvider.System;
         _idleTimeout = _limits.IdleTimeout;
         _json = new Utf8JsonWriter(_scratch, new JsonWriterOptions { SkipValidation = true });
+
+        // On the connection's clock like every other bound. Not a CancellationTokenSource with CancelAfter/TryReset:
+        // with a TimeProvider other than System, TryReset reports success without stopping the provider's timer,
+        // which then cancels a later, healthy flush.
+        _writeTimer = _time.CreateTimer(static s => ((JsonRpcConnection)s!).OnWriteTimeout(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>A name for logs (e.g. "uid 501 pid 812").</summary>
@@ -114,8 +121,10 @@ public sealed class JsonRpcConnection : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(method);
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfClosed();
-        if (_pending.Count >= _limits.MaxOutgoingCallsInFlight)
+        // A counter, not _pending.Count: ConcurrentDictionary.Count takes every lock of the table on each call.
+        if (Interlocked.Increment(ref _outgoingInFlight) > _limits.MaxOutgoingCallsInFlight)
         {
+            Interlocked.Decrement(ref _outgoingInFlight);
             throw new RpcException(RpcErrorCodes.ServerBusy, $"More than {_limits.MaxOutgoingCallsInFlight} calls are awaiting answers on this connection.");
         }
 
@@ -151,6 +160,7 @@ public sealed class JsonRpcConnection : IAsyncDisposable
             _pending.TryRemove(id, out _);
             pending.Timer?.Dispose();
             pending.Registration.Dispose();
+            Interlocked.Decrement(ref _outgoingInFlight);
         }
     }
 
@@ -225,7 +235,7 @@ public sealed class JsonRpcConnection : IAsyncDisposable
         Close("disposed");
         await _completion.Task.ConfigureAwait(false);
         await _transport.DisposeAsync().ConfigureAwait(false);
-        _flushTimeout.Dispose();
+        _writeTimer.Dispose();
     }
 
     private async Task ReadLoopAsync()
@@ -851,25 +861,28 @@ public sealed class JsonRpcConnection : IAsyncDisposable
 
     private async ValueTask FlushLockedAsync()
     {
-        // A peer that stops reading fills the socket buffer; bound how long we wait for it.
-        _flushTimeout.CancelAfter(_limits.WriteTimeout);
+        // A peer that stops reading fills the socket buffer; bound how long we wait for it. On expiry the timer
+        // closes the connection, which aborts the transport and so ends this flush (the caller sees the close).
+        Volatile.Write(ref _flushing, true);
+        _writeTimer.Change(_limits.WriteTimeout, Timeout.InfiniteTimeSpan);
         try
         {
-            await _transport.FlushAsync(_flushTimeout.Token).ConfigureAwait(false);
+            await _transport.FlushAsync(_closed.Token).ConfigureAwait(false);
             _needsFlush = false;
-        }
-        catch (OperationCanceledException) when (_flushTimeout.IsCancellationRequested)
-        {
-            Log.ClosingForLimit(_logger, Name, "the peer did not read for " + _limits.WriteTimeout.TotalSeconds + " s");
-            Close("write timeout");
-            throw;
         }
         finally
         {
-            if (!_flushTimeout.TryReset())
-            {
-                Close("write timeout");
-            }
+            Volatile.Write(ref _flushing, false);
+            _writeTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void OnWriteTimeout()
+    {
+        if (Volatile.Read(ref _flushing))
+        {
+            Log.ClosingForLimit(_logger, Name, "the peer did not read for " + _limits.WriteTimeout.TotalSeconds + " s");
+            Close("write timeout");
         }
     }
 

@@ -111,7 +111,7 @@ public sealed class CancellationTests
         Task<EchoResult> call = peer.Connection.InvokeAsync(TestMethods.Echo, new EchoParams { Text = "t" });
         await peer.ReceiveAsync();
         time.Advance(TimeSpan.FromSeconds(29));
-        Assert.False(call.IsCompleted);
+        Assert.False(call.IsCompleted, call.Exception?.ToString() + " " + peer.Connection.CloseReason);
         time.Advance(TimeSpan.FromSeconds(1));
 
         await Assert.ThrowsAsync<RpcTimeoutException>(() => call);

@@ -160,6 +160,19 @@ public sealed class FramingTests
     }
 
     [Fact(Timeout = T)]
+    public async Task LargeConfiguredHeaderLimits_DoNotOverflowTheStack()
+    {
+        // The line buffer once came from stackalloc of the configured size: 8 MB would overflow a thread's stack.
+        var limits = new RpcLimits { MaxHeaderLineBytes = 8 * 1024 * 1024, MaxHeaderBytes = 16 * 1024 * 1024 };
+        await using var peer = new RawPeer(new TestService().Table, limits);
+        byte[] body = Encoding.UTF8.GetBytes(EchoRequest);
+
+        await peer.SendRawAsync(Encoding.ASCII.GetBytes($"X-Big: {new string('b', 100_000)}\r\nContent-Length: {body.Length}\r\n\r\n").Concat(body).ToArray());
+
+        Assert.Equal(1, (await peer.ReceiveAsync())!.Value.GetProperty("id").GetInt64());
+    }
+
+    [Fact(Timeout = T)]
     public async Task HeaderBlockTooLong_IsRejected()
     {
         await using var peer = new RawPeer(new TestService().Table);

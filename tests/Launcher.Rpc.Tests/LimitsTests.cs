@@ -199,6 +199,24 @@ public sealed class LimitsTests
     }
 
     [Fact(Timeout = T)]
+    public async Task WriteTimeout_RunsOnTheConnectionsClock()
+    {
+        var time = new ManualTimeProvider();
+        var limits = new RpcLimits { WriteTimeout = TimeSpan.FromSeconds(10), FirstMessageTimeout = TimeSpan.FromHours(1) };
+        var tinyPipe = new PipeOptions(pauseWriterThreshold: 1024, resumeWriterThreshold: 512);
+        await using var peer = new RawPeer(new TestService().Table, limits, time: time, replyPipe: tinyPipe);
+
+        ValueTask notify = peer.Connection.NotifyAsync(TestMethods.Ping, new TextParams(new string('p', 10_000)));
+        Assert.False(notify.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(9));
+        Assert.Null(peer.Connection.CloseReason);
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        await Assert.ThrowsAsync<RpcConnectionLostException>(async () => await notify);
+        Assert.Equal("write timeout", peer.Connection.CloseReason);
+    }
+
+    [Fact(Timeout = T)]
     public async Task APeerThatNeverReads_FailsOutgoingNotificationsWithConnectionLost()
     {
         var limits = new RpcLimits { WriteTimeout = TimeSpan.FromMilliseconds(200) };
