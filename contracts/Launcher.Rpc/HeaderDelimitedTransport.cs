@@ -238,7 +238,8 @@ public sealed class HeaderDelimitedTransport : IRpcTransport
             }
 
             ReadOnlySpan<byte> name = text[..colon];
-            ReadOnlySpan<byte> value = text[(colon + 1)..].Trim((byte)' ');
+            // Optional whitespace around the value is a space or a tab (RFC 9110 OWS), as vscode-jsonrpc's reader trims it.
+            ReadOnlySpan<byte> value = text[(colon + 1)..].Trim(" \t"u8);
             if (Ascii.EqualsIgnoreCase(name, ContentLengthName))
             {
                 if (contentLength >= 0)

@@ -92,6 +92,21 @@ public sealed class FramingTests
     }
 
     [Theory(Timeout = T)]
+    [InlineData(":")]
+    [InlineData(": ")]
+    [InlineData(":\t")]
+    [InlineData(":   ")]
+    public async Task HeaderValues_MayHaveSpacesOrTabsAround(string separator)
+    {
+        await using var peer = new RawPeer(new TestService().Table);
+        byte[] body = Encoding.UTF8.GetBytes(EchoRequest);
+
+        await peer.SendRawAsync(Encoding.ASCII.GetBytes($"Content-Length{separator}{body.Length} \t\r\n\r\n").Concat(body).ToArray());
+
+        Assert.Equal(1, (await peer.ReceiveAsync())!.Value.GetProperty("id").GetInt64());
+    }
+
+    [Theory(Timeout = T)]
     [InlineData("content-length")]
     [InlineData("CONTENT-LENGTH")]
     [InlineData("Content-length")]
