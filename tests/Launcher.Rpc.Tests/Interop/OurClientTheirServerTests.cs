@@ -27,8 +27,18 @@ public sealed class OurClientTheirServerTests : IAsyncLifetime
             return; // The test is skipped.
         }
 
-        _node = NodeHarness.Start("server", _sockets.Path);
-        await _node.WaitForEventAsync("listening");
+        try
+        {
+            _node = NodeHarness.Start("server", _sockets.Path);
+            await _node.WaitForEventAsync("listening");
+        }
+        catch (Exception)
+        {
+            // xunit does not call DisposeAsync when InitializeAsync fails.
+            await DisposeAsync();
+            throw;
+        }
+
         Socket socket = await _sockets.ConnectAsync();
         RpcHandlerTable table = new RpcHandlerTable()
             .Add(TestMethods.ClientAdd, static (_, p, _) => ValueTask.FromResult(new AddResult(p.A + p.B)))
