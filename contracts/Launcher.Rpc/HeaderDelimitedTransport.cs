@@ -20,6 +20,8 @@ public sealed class HeaderDelimitedTransport : IRpcTransport
     private readonly Stream? _stream;
     private readonly RpcLimits _limits;
     private int _pendingBodyLength = -1;
+    private bool _aborted;
+    private byte[]? _lineBuffer;
 
     /// <summary>Frames messages over a connected stream (a Unix socket's NetworkStream, a pipe).</summary>
     public HeaderDelimitedTransport(Stream stream, RpcLimits limits)
@@ -116,6 +118,7 @@ public sealed class HeaderDelimitedTransport : IRpcTransport
     /// <inheritdoc />
     public void Abort()
     {
+        Volatile.Write(ref _aborted, true);
         _reader.CancelPendingRead();
         _writer.CancelPendingFlush();
         _stream?.Dispose();
@@ -125,7 +128,21 @@ public sealed class HeaderDelimitedTransport : IRpcTransport
     public async ValueTask DisposeAsync()
     {
         await _reader.CompleteAsync().ConfigureAwait(false);
-        await _writer.CompleteAsync().ConfigureAwait(false);
+
+        // Completing a stream's writer normally flushes what is still buffered. After Abort the stream is gone
+        // (and after a write timeout the buffer is exactly what the peer would not read), so complete it with an
+        // exception, which discards the buffer instead of writing it. A peer that vanished makes the flush fail
+        // too; disposing must not throw for that.
+        try
+        {
+            // Only for a stream: a pipe writer completed with an exception would hand it to the peer's reader.
+            bool discard = _stream is not null && Volatile.Read(ref _aborted);
+            await _writer.CompleteAsync(discard ? new OperationCanceledException("The transport was aborted.") : null).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+        }
+
         if (_stream is not null)
         {
             await _stream.DisposeAsync().ConfigureAwait(false);
@@ -163,7 +180,8 @@ public sealed class HeaderDelimitedTransport : IRpcTransport
         message = default;
         var reader = new SequenceReader<byte>(buffer);
         long contentLength = -1;
-        Span<byte> lineBuffer = stackalloc byte[_limits.MaxHeaderLineBytes];
+        // A field, not stackalloc: the limit is configurable, and a large one must not overflow the stack.
+        Span<byte> lineBuffer = _lineBuffer ??= new byte[_limits.MaxHeaderLineBytes];
         while (true)
         {
             long lineStart = reader.Consumed;
@@ -220,7 +238,8 @@ public sealed class HeaderDelimitedTransport : IRpcTransport
             }
 
             ReadOnlySpan<byte> name = text[..colon];
-            ReadOnlySpan<byte> value = text[(colon + 1)..].Trim((byte)' ');
+            // Optional whitespace around the value is a space or a tab (RFC 9110 OWS), as vscode-jsonrpc's reader trims it.
+            ReadOnlySpan<byte> value = text[(colon + 1)..].Trim(" \t"u8);
             if (Ascii.EqualsIgnoreCase(name, ContentLengthName))
             {
                 if (contentLength >= 0)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Text.Unicode;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -28,7 +29,7 @@ public sealed class JsonRpcConnection : IAsyncDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ArrayBufferWriter<byte> _scratch = new(4096);
     private readonly Utf8JsonWriter _json;
-    private readonly CancellationTokenSource _flushTimeout = new();
+    private readonly ITimer _writeTimer;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _timerGate = new();
     private ITimer? _deadlineTimer;
@@ -36,8 +37,10 @@ public sealed class JsonRpcConnection : IAsyncDisposable
     private long _lastActivity;
     private bool _sawFirstMessage;
     private bool _needsFlush;
+    private bool _flushing;
     private long _nextId;
     private int _requestsInFlight;
+    private int _outgoingInFlight;
     private int _started;
     private string? _closeReason;
 
@@ -56,6 +59,11 @@ public sealed class JsonRpcConnection : IAsyncDisposable
         _time = timeProvider ?? TimeProvider.System;
         _idleTimeout = _limits.IdleTimeout;
         _json = new Utf8JsonWriter(_scratch, new JsonWriterOptions { SkipValidation = true });
+
+        // On the connection's clock like every other bound. Not a CancellationTokenSource with CancelAfter/TryReset:
+        // with a TimeProvider other than System, TryReset reports success without stopping the provider's timer,
+        // which then cancels a later, healthy flush.
+        _writeTimer = _time.CreateTimer(static s => ((JsonRpcConnection)s!).OnWriteTimeout(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>A name for logs (e.g. "uid 501 pid 812").</summary>
@@ -113,8 +121,10 @@ public sealed class JsonRpcConnection : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(method);
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfClosed();
-        if (_pending.Count >= _limits.MaxOutgoingCallsInFlight)
+        // A counter, not _pending.Count: ConcurrentDictionary.Count takes every lock of the table on each call.
+        if (Interlocked.Increment(ref _outgoingInFlight) > _limits.MaxOutgoingCallsInFlight)
         {
+            Interlocked.Decrement(ref _outgoingInFlight);
             throw new RpcException(RpcErrorCodes.ServerBusy, $"More than {_limits.MaxOutgoingCallsInFlight} calls are awaiting answers on this connection.");
         }
 
@@ -150,6 +160,7 @@ public sealed class JsonRpcConnection : IAsyncDisposable
             _pending.TryRemove(id, out _);
             pending.Timer?.Dispose();
             pending.Registration.Dispose();
+            Interlocked.Decrement(ref _outgoingInFlight);
         }
     }
 
@@ -159,7 +170,14 @@ public sealed class JsonRpcConnection : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(method);
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfClosed();
-        await WriteRequestAsync(null, method.Name, parameters, method.ParamsType).ConfigureAwait(false);
+        try
+        {
+            await WriteRequestAsync(null, method.Name, parameters, method.ParamsType).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_closed.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RpcConnectionLostException(CloseReason ?? "closed");
+        }
     }
 
     /// <summary>Ends the connection: pending calls fail with <see cref="RpcConnectionLostException"/>.</summary>
@@ -171,7 +189,15 @@ public sealed class JsonRpcConnection : IAsyncDisposable
         }
 
         Log.ConnectionClosed(_logger, Name, reason);
-        _closed.Cancel();
+        try
+        {
+            _closed.Cancel();
+        }
+        catch (AggregateException ex)
+        {
+            // A handler's callback threw; the rest of closing (failing pending calls, completing) must still run.
+            Log.CancellationCallbackFailed(_logger, ex, Name);
+        }
         _transport.Abort();
         lock (_timerGate)
         {
@@ -209,7 +235,7 @@ public sealed class JsonRpcConnection : IAsyncDisposable
         Close("disposed");
         await _completion.Task.ConfigureAwait(false);
         await _transport.DisposeAsync().ConfigureAwait(false);
-        _flushTimeout.Dispose();
+        _writeTimer.Dispose();
     }
 
     private async Task ReadLoopAsync()
@@ -233,6 +259,13 @@ public sealed class JsonRpcConnection : IAsyncDisposable
                         try
                         {
                             Process(message.Body);
+                        }
+                        catch (Exception ex)
+                        {
+                            // A bug in processing one message must not end the connection or kill this loop
+                            // silently; the peer gets a generic error, the log gets the details.
+                            (int code, string text, _) = InternalError("(message)", ex);
+                            Reject(null, code, text);
                         }
                         finally
                         {
@@ -259,6 +292,13 @@ public sealed class JsonRpcConnection : IAsyncDisposable
         {
             Close("transport failed: " + ex.Message);
         }
+        catch (Exception ex)
+        {
+            // Whatever else a transport throws (a pipe the peer completed with an error, say), the connection ends
+            // with a reason and Completion completes; the task is never left faulted and unobserved.
+            Log.ReadLoopFailed(_logger, ex, Name);
+            Close("transport failed");
+        }
         finally
         {
             Close(CloseReason ?? "read loop ended");
@@ -268,6 +308,14 @@ public sealed class JsonRpcConnection : IAsyncDisposable
 
     private void Process(ReadOnlyMemory<byte> body)
     {
+        // JSON on the wire is UTF-8 (RFC 8259). The parser does not check string contents, and reading an invalid
+        // string later throws, so the whole body is checked once here.
+        if (!Utf8.IsValid(body.Span))
+        {
+            Reject(null, RpcErrorCodes.ParseError, "The message is not valid UTF-8.");
+            return;
+        }
+
         JsonDocument document;
         try
         {
@@ -370,7 +418,7 @@ public sealed class JsonRpcConnection : IAsyncDisposable
                     }
                     else if (count != 0)
                     {
-                        Reject(id, RpcErrorCodes.InvalidParams, "Positional params are accepted only as a single object.");
+                        RejectCall(id, method, RpcErrorCodes.InvalidParams, "Positional params are accepted only as a single object.");
                         return;
                     }
 
@@ -383,6 +431,13 @@ public sealed class JsonRpcConnection : IAsyncDisposable
 
         if (method == CancelMethod)
         {
+            if (id is not null)
+            {
+                // Sent as a request, it would leave the peer waiting for an answer that a notification never gets.
+                Reject(id, RpcErrorCodes.InvalidRequest, CancelMethod + " is a notification; send it without an id.");
+                return;
+            }
+
             if (parameters is JsonElement cancel && cancel.TryGetProperty("id"u8, out JsonElement target) && RpcId.TryParse(target, out RpcId targetId)
                 && _incoming.TryGetValue(targetId, out CancellationTokenSource? source))
             {
@@ -394,6 +449,10 @@ public sealed class JsonRpcConnection : IAsyncDisposable
                 {
                     // The call finished while the cancellation was on its way.
                 }
+                catch (AggregateException ex)
+                {
+                    Log.CancellationCallbackFailed(_logger, ex, Name);
+                }
             }
 
             return;
@@ -401,20 +460,35 @@ public sealed class JsonRpcConnection : IAsyncDisposable
 
         if (!_handlers.TryGet(method, out RpcHandlerEntry entry))
         {
-            Reject(id, RpcErrorCodes.MethodNotFound, $"Method not found: {Truncate(method)}.");
+            RejectCall(id, method, RpcErrorCodes.MethodNotFound, $"Method not found: {Truncate(method)}.");
             return;
         }
 
-        if (!entry.TryBind(parameters, out object? bound, out string? bindError))
+        bool fits;
+        object? bound;
+        string? bindError;
+        try
         {
-            Reject(id, RpcErrorCodes.InvalidParams, bindError!);
+            fits = entry.TryBind(parameters, out bound, out bindError);
+        }
+        catch (Exception ex)
+        {
+            // A converter or an IRpcValidatable threw: a bug on this side, reported like a failing handler.
+            (int code, string text, _) = InternalError(method, ex);
+            RejectCall(id, method, code, text);
+            return;
+        }
+
+        if (!fits)
+        {
+            RejectCall(id, method, RpcErrorCodes.InvalidParams, bindError!);
             return;
         }
 
         if (Interlocked.Increment(ref _requestsInFlight) > _limits.MaxRequestsInFlight)
         {
             Interlocked.Decrement(ref _requestsInFlight);
-            Reject(id, RpcErrorCodes.ServerBusy, $"More than {_limits.MaxRequestsInFlight} requests are in flight on this connection; retry later.");
+            RejectCall(id, method, RpcErrorCodes.ServerBusy, $"More than {_limits.MaxRequestsInFlight} requests are in flight on this connection; retry later.");
             return;
         }
 
@@ -500,7 +574,7 @@ public sealed class JsonRpcConnection : IAsyncDisposable
             };
             await WriteErrorAsync(id, code, message, data, flush).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException or RpcConnectionLostException)
         {
             Log.WriteFailed(_logger, Name, ex.Message);
             Close("write failed");
@@ -564,6 +638,21 @@ public sealed class JsonRpcConnection : IAsyncDisposable
         pending.TryFail(new RpcException(code, message, data));
     }
 
+    /// <summary>
+    /// Refuses a well-formed call. JSON-RPC 2.0 forbids answering a notification, even with an error (the peer has
+    /// no id to match it to), so a refused notification is only logged.
+    /// </summary>
+    private void RejectCall(RpcId? id, string method, int code, string reason)
+    {
+        if (id is null)
+        {
+            Log.NotificationDropped(_logger, Name, Truncate(method), code, reason);
+            return;
+        }
+
+        Reject(id, code, reason);
+    }
+
     private void Reject(RpcId? id, int code, string reason)
     {
         Log.BadMessage(_logger, Name, code, reason);
@@ -576,7 +665,7 @@ public sealed class JsonRpcConnection : IAsyncDisposable
         {
             await WriteErrorAsync(id, code, message, null, flush).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException or RpcConnectionLostException)
         {
             Log.WriteFailed(_logger, Name, ex.Message);
         }
@@ -619,7 +708,7 @@ public sealed class JsonRpcConnection : IAsyncDisposable
                 writer.WriteEndObject();
             }, flush: true).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException or RpcConnectionLostException)
         {
             Log.WriteFailed(_logger, Name, ex.Message);
         }
@@ -772,25 +861,28 @@ public sealed class JsonRpcConnection : IAsyncDisposable
 
     private async ValueTask FlushLockedAsync()
     {
-        // A peer that stops reading fills the socket buffer; bound how long we wait for it.
-        _flushTimeout.CancelAfter(_limits.WriteTimeout);
+        // A peer that stops reading fills the socket buffer; bound how long we wait for it. On expiry the timer
+        // closes the connection, which aborts the transport and so ends this flush (the caller sees the close).
+        Volatile.Write(ref _flushing, true);
+        _writeTimer.Change(_limits.WriteTimeout, Timeout.InfiniteTimeSpan);
         try
         {
-            await _transport.FlushAsync(_flushTimeout.Token).ConfigureAwait(false);
+            await _transport.FlushAsync(_closed.Token).ConfigureAwait(false);
             _needsFlush = false;
-        }
-        catch (OperationCanceledException) when (_flushTimeout.IsCancellationRequested)
-        {
-            Log.ClosingForLimit(_logger, Name, "the peer did not read for " + _limits.WriteTimeout.TotalSeconds + " s");
-            Close("write timeout");
-            throw;
         }
         finally
         {
-            if (!_flushTimeout.TryReset())
-            {
-                Close("write timeout");
-            }
+            Volatile.Write(ref _flushing, false);
+            _writeTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void OnWriteTimeout()
+    {
+        if (Volatile.Read(ref _flushing))
+        {
+            Log.ClosingForLimit(_logger, Name, "the peer did not read for " + _limits.WriteTimeout.TotalSeconds + " s");
+            Close("write timeout");
         }
     }
 

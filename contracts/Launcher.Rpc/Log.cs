@@ -28,4 +28,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Debug, Message = "{Connection}: write failed: {Reason}")]
     public static partial void WriteFailed(ILogger logger, string connection, string reason);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "{Connection}: notification {Method} dropped without an answer ({Code}): {Reason}")]
+    public static partial void NotificationDropped(ILogger logger, string connection, string method, int code, string reason);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "{Connection}: a cancellation callback threw")]
+    public static partial void CancellationCallbackFailed(ILogger logger, Exception exception, string connection);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "{Connection}: the transport failed unexpectedly")]
+    public static partial void ReadLoopFailed(ILogger logger, Exception exception, string connection);
 }

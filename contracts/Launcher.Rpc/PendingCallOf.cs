@@ -31,6 +31,12 @@ internal sealed class PendingCall<TResult> : PendingCall
             _completion.TrySetException(new RpcException(RpcErrorCodes.InvalidParams, $"The peer's result for {Method} does not have the expected shape ({ex.Path})."));
             return;
         }
+        catch (Exception ex)
+        {
+            // A converter on this side failed: the caller sees it; the connection's read loop must not.
+            _completion.TrySetException(ex);
+            return;
+        }
 
         if (value is null)
         {
