@@ -43,6 +43,7 @@ public sealed class JsonRpcConnection : IAsyncDisposable
     private int _outgoingInFlight;
     private int _started;
     private string? _closeReason;
+    private string? _peerError;
 
     /// <summary>Creates a connection; call <see cref="Start"/> to begin reading.</summary>
     /// <param name="transport">The framed transport; the connection owns and disposes it.</param>
@@ -183,6 +184,11 @@ public sealed class JsonRpcConnection : IAsyncDisposable
     /// <summary>Ends the connection: pending calls fail with <see cref="RpcConnectionLostException"/>.</summary>
     public void Close(string reason)
     {
+        if (Volatile.Read(ref _peerError) is string peerError)
+        {
+            reason = $"{reason} (the peer said: {peerError})";
+        }
+
         if (Interlocked.CompareExchange(ref _closeReason, reason, null) is not null)
         {
             return;
@@ -379,6 +385,14 @@ public sealed class JsonRpcConnection : IAsyncDisposable
             {
                 ProcessResponse(responseId, hasResult ? result : null, hasError ? error : null);
                 return;
+            }
+
+            // An error without an id is the peer explaining why it gives up on us (a refused connection, broken
+            // framing): keep its message so the close reason, and every pending call, can say it.
+            if (hasError && id is null && !hasResult && error.ValueKind == JsonValueKind.Object
+                && error.TryGetProperty("message"u8, out JsonElement peerMessage) && peerMessage.ValueKind == JsonValueKind.String)
+            {
+                Volatile.Write(ref _peerError, Truncate(peerMessage.GetString()!));
             }
 
             // Never answer something that claims to be a response: the peer would answer our answer.

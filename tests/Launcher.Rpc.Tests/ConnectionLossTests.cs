@@ -25,6 +25,21 @@ public sealed class ConnectionLossTests
     }
 
     [Fact(Timeout = T)]
+    public async Task PeerErrorWithoutId_BeforeHangingUp_BecomesTheCloseReason()
+    {
+        await using var peer = new RawPeer();
+        Task call = peer.Connection.InvokeAsync(TestMethods.Echo, new EchoParams { Text = "x" });
+        await peer.ReceiveAsync();
+
+        await peer.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32000,\"message\":\"Connection refused: uid 7 has 3 connections open.\"}}");
+        await peer.EndAsync();
+
+        RpcConnectionLostException lost = await Assert.ThrowsAsync<RpcConnectionLostException>(() => call);
+        Assert.Contains("uid 7 has 3 connections open", lost.Message, StringComparison.Ordinal);
+        Assert.Contains("the peer said", peer.Connection.CloseReason, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = T)]
     public async Task PendingCalls_FailWithConnectionLost_WhenThisSideCloses()
     {
         await using var peer = new RawPeer();

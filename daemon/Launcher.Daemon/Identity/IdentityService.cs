@@ -254,7 +254,7 @@ internal sealed class IdentityService : IDisposable
         _key = null;
         _public = null;
         _state = IdentityStates.Lost;
-        _reason = reason + ". Run `launcherctl identity reset --yes` to create a new identity (the fleet treats it as a new machine).";
+        _reason = reason.TrimEnd('.') + ". Run `launcherctl identity reset --yes` to create a new identity (the fleet treats it as a new machine).";
         Log.IdentityLost(_logger, reason);
     }
 
