@@ -11,8 +11,12 @@ keep=false
 [[ "${1:-}" == "--keep" ]] && keep=true
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-bold=$(tput bold 2>/dev/null || true)
-plain=$(tput sgr0 2>/dev/null || true)
+bold=""
+plain=""
+if [[ -t 1 ]]; then
+    bold=$(tput bold 2>/dev/null || true)
+    plain=$(tput sgr0 2>/dev/null || true)
+fi
 step=0
 say() { step=$((step + 1)); printf '\n%s[%d] %s%s\n' "${bold}" "${step}" "$*" "${plain}"; }
 fail() { printf 'demo: %s\n' "$*" >&2; exit 1; }
