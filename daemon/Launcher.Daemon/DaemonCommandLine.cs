@@ -42,8 +42,8 @@ internal static class DaemonCommandLine
 
             var options = new DaemonOptions
             {
-                SocketPath = Path.GetFullPath(parse.GetValue(socket) ?? DaemonPaths.DefaultSocket(isDev)),
-                StateDirectory = Path.GetFullPath(parse.GetValue(stateDir) ?? DaemonPaths.DefaultStateDirectory(isDev)),
+                SocketPath = Path.GetFullPath(parse.GetValue(socket) ?? DefaultPaths.DaemonSocket(isDev)),
+                StateDirectory = Path.GetFullPath(parse.GetValue(stateDir) ?? DefaultPaths.DaemonStateDirectory(isDev)),
                 Dev = isDev,
                 KeyStore = parse.GetValue(keyStore)!,
                 TpmTcti = parse.GetValue(tcti)!,

@@ -2,7 +2,7 @@ namespace Launcher.Platform.Ipc;
 
 /// <summary>
 /// The default locations every Launcher process agrees on: the daemon's socket and state, and a user agent's state.
-/// launcherd's <c>DaemonPaths</c> holds the same daemon values today and can call this class instead; the agent and
+X
 /// launcherctl use it so the three never drift apart.
 /// </summary>
 internal static class DefaultPaths
