@@ -2,8 +2,7 @@ namespace Launcher.Platform.Ipc;
 
 /// <summary>
 /// The default locations every Launcher process agrees on: the daemon's socket and state, and a user agent's state.
-X
-/// launcherctl use it so the three never drift apart.
+/// launcherd, the agent and launcherctl all read them here, so the three never drift apart.
 /// </summary>
 internal static class DefaultPaths
 {
