@@ -5,14 +5,19 @@ namespace Launcher.Benchmarks.Harness;
 /// <summary>The two measuring loops every phase uses: sequential round trips, and N callers in parallel.</summary>
 internal static class Measure
 {
-    /// <summary>One call at a time: <paramref name="warmup"/> untimed, then up to <paramref name="count"/> timed (Stopwatch ticks).</summary>
-    public static async Task<long[]> RoundTripsAsync(Func<Task> call, int warmup, int count, TimeSpan maxTime)
+    /// <summary>Calls one at a time for <paramref name="duration"/>, untimed: lets tiered JIT reach its final code.</summary>
+    public static async Task WarmUpAsync(Func<Task> call, TimeSpan duration)
     {
-        for (int i = 0; i < warmup; i++)
+        long end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < end)
         {
             await call().ConfigureAwait(false);
         }
+    }
 
+    /// <summary>One call at a time: up to <paramref name="count"/> timed, within <paramref name="maxTime"/> (Stopwatch ticks).</summary>
+    public static async Task<long[]> RoundTripsAsync(Func<Task> call, int count, TimeSpan maxTime)
+    {
         long[] samples = new long[count];
         long deadline = Stopwatch.GetTimestamp() + (long)(maxTime.TotalSeconds * Stopwatch.Frequency);
         int done = 0;
@@ -33,22 +38,19 @@ internal static class Measure
 
     /// <summary>
     /// <paramref name="callers"/> loops, each awaiting one call at a time, for <paramref name="duration"/> after a
-    /// warm-up of <paramref name="warmup"/>: calls completed per second.
+    /// warm-up: calls completed per second. The warm-up lasts until two consecutive half-second rates agree within
+    /// 10 % (tiered JIT has settled) or <paramref name="maxWarmup"/> has passed.
     /// </summary>
-    public static async Task<Throughput> ThroughputAsync(Func<int, Task> call, int callers, TimeSpan warmup, TimeSpan duration)
+    public static async Task<Throughput> ThroughputAsync(Func<int, Task> call, int callers, TimeSpan maxWarmup, TimeSpan duration)
     {
         long completed = 0;
-        bool counting = false;
         bool stop = false;
         async Task LoopAsync(int caller)
         {
             while (!Volatile.Read(ref stop))
             {
                 await call(caller).ConfigureAwait(false);
-                if (Volatile.Read(ref counting))
-                {
-                    Interlocked.Increment(ref completed);
-                }
+                Interlocked.Increment(ref completed);
             }
         }
 
@@ -59,9 +61,23 @@ internal static class Measure
             loops[i] = Task.Run(() => LoopAsync(caller));
         }
 
-        await Task.Delay(warmup).ConfigureAwait(false);
+        long warmupEnd = Stopwatch.GetTimestamp() + (long)(maxWarmup.TotalSeconds * Stopwatch.Frequency);
+        double previous = 0;
+        while (Stopwatch.GetTimestamp() < warmupEnd)
+        {
+            long before = Interlocked.Read(ref completed);
+            long at = Stopwatch.GetTimestamp();
+            await Task.Delay(500).ConfigureAwait(false);
+            double rate = (Interlocked.Read(ref completed) - before) / Stopwatch.GetElapsedTime(at).TotalSeconds;
+            if (previous > 0 && Math.Abs(rate - previous) <= 0.1 * previous)
+            {
+                break;
+            }
+
+            previous = rate;
+        }
+
         long startCount = Interlocked.Read(ref completed);
-        Volatile.Write(ref counting, true);
         long start = Stopwatch.GetTimestamp();
         await Task.Delay(duration).ConfigureAwait(false);
         long done = Interlocked.Read(ref completed) - startCount;

@@ -33,6 +33,8 @@ internal sealed class IdentitySuite
 
     private TimeSpan Warmup => TimeSpan.FromSeconds(Quick ? 0.5 : 2);
 
+    private TimeSpan MaxWarmup => TimeSpan.FromSeconds(Quick ? 3 : 10);
+
     private TimeSpan Duration => TimeSpan.FromSeconds(Quick ? 2 : 8);
 
     public async Task<(JsonObject Json, IReadOnlyList<Figure> Figures)> RunAsync()
@@ -175,7 +177,7 @@ internal sealed class IdentitySuite
                 throw new InvalidOperationException("identity/prove did not return a compact JWS.");
             }
 
-            Throughput t = await Measure.ThroughputAsync(caller => connections[caller % connectionCount].InvokeAsync(Methods.IdentityProve, request), callers, Warmup, duration).ConfigureAwait(false);
+            Throughput t = await Measure.ThroughputAsync(caller => connections[caller % connectionCount].InvokeAsync(Methods.IdentityProve, request), callers, MaxWarmup, duration).ConfigureAwait(false);
             return t.PerSecond;
         }
         finally

@@ -52,7 +52,7 @@ internal sealed class IpcSuite
         // the baseline and the measured paths alike.
         int blocks = Quick ? 2 : 6;
         int perBlock = Quick ? 1500 : 5000;
-        int warmup = Quick ? 300 : 3000;
+        TimeSpan warmup = TimeSpan.FromSeconds(Quick ? 1 : 3);
         TimeSpan cap = TimeSpan.FromSeconds(Quick ? 1.5 : 6);
 
         string echoPath = Path.Combine(_work, "echo.sock");
@@ -78,14 +78,15 @@ internal sealed class IpcSuite
         var samples = kinds.ToDictionary(k => k.Name, _ => new List<long[]>());
         foreach ((string name, Func<Task> call) in kinds)
         {
-            await Measure.RoundTripsAsync(call, warmup, 0, cap).ConfigureAwait(false);
+            await Measure.WarmUpAsync(call, warmup).ConfigureAwait(false);
         }
 
         for (int block = 0; block < blocks; block++)
         {
             foreach ((string name, Func<Task> call) in kinds)
             {
-                samples[name].Add(await Measure.RoundTripsAsync(call, warmup / 10, perBlock, cap).ConfigureAwait(false));
+                await Measure.WarmUpAsync(call, TimeSpan.FromMilliseconds(50)).ConfigureAwait(false);
+                samples[name].Add(await Measure.RoundTripsAsync(call, perBlock, cap).ConfigureAwait(false));
             }
         }
 
@@ -127,7 +128,7 @@ internal sealed class IpcSuite
     private async Task PipelinedAsync(DaemonProcess daemon, NoopServer noop)
     {
         int[] windows = Quick ? [256] : [64, 256, 1024];
-        TimeSpan warmup = TimeSpan.FromSeconds(Quick ? 0.5 : 2);
+        TimeSpan warmup = TimeSpan.FromSeconds(Quick ? 3 : 10);
         TimeSpan duration = TimeSpan.FromSeconds(Quick ? 1.5 : 5);
         var pipelined = new JsonObject();
         double bestDaemon = 0;
