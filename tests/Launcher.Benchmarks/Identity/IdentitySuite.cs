@@ -35,7 +35,7 @@ internal sealed class IdentitySuite
 
     private TimeSpan MaxWarmup => TimeSpan.FromSeconds(Quick ? 3 : 10);
 
-    private TimeSpan Duration => TimeSpan.FromSeconds(Quick ? 2 : 8);
+    private TimeSpan Duration => TimeSpan.FromSeconds(Quick ? 1.5 : 4);
 
     public async Task<(JsonObject Json, IReadOnlyList<Figure> Figures)> RunAsync()
     {
@@ -48,33 +48,37 @@ internal sealed class IdentitySuite
     {
         using var raw = new RawProofs();
         int cores = Environment.ProcessorCount;
+        int blocks = Quick ? 2 : 4;
 
-        // Baseline, socket, baseline again: the mean of the two baselines brackets the socket run in time.
-        Throughput rawBefore = CpuThroughput.Run(() => raw.CreateOne(), cores, Warmup, Duration);
-        Throughput rawOneThread = CpuThroughput.Run(() => raw.CreateOne(), 1, Warmup, Duration);
-        _log.WriteLine($"identity: raw proofs in-process: {rawBefore.PerSecond:#,0}/s on {cores} threads, {rawOneThread.PerSecond:#,0}/s on 1");
-
-        double socket;
+        // Raw and socket in alternating blocks, so load from other work on the machine falls on both alike.
+        var rawRuns = new List<double>();
+        var socketRuns = new List<double>();
+        double oneThread;
         await using (DaemonProcess daemon = await DaemonProcess.StartAsync(_layout, Path.Combine(_work, "software-daemon"), ["--key-store", "software"], TimeSpan.FromSeconds(60)).ConfigureAwait(false))
         {
-            socket = await ProvesPerSecondAsync(daemon).ConfigureAwait(false);
             _json["daemonStartToReadyMsSoftware"] = Math.Round(daemon.StartToReady.TotalMilliseconds, 1);
+            oneThread = CpuThroughput.Run(() => raw.CreateOne(), 1, Warmup, Duration).PerSecond;
+            for (int block = 0; block < blocks; block++)
+            {
+                rawRuns.Add(CpuThroughput.Run(() => raw.CreateOne(), cores, Warmup, Duration).PerSecond);
+                socketRuns.Add(await ProvesPerSecondAsync(daemon, Duration, block == 0 ? MaxWarmup : Warmup).ConfigureAwait(false));
+                _log.WriteLine($"identity: block {block}: raw {rawRuns[^1]:#,0} proofs/s on {cores} threads; identity/prove via launcherd {socketRuns[^1]:#,0}/s ({_options.ProveCallers} callers)");
+            }
         }
 
-        Throughput rawAfter = CpuThroughput.Run(() => raw.CreateOne(), cores, Warmup, Duration);
-        double rawRate = (rawBefore.PerSecond + rawAfter.PerSecond) / 2;
-        _log.WriteLine($"identity: identity/prove through the socket: {socket:#,0}/s ({_options.ProveCallers} callers); raw again {rawAfter.PerSecond:#,0}/s");
-
+        double rawRate = rawRuns.Average();
+        double socket = socketRuns.Average();
         _json["proofsPerSecSocket"] = Math.Round(socket);
         _json["proofsPerSecRaw"] = Math.Round(rawRate);
         _json["proofRatio"] = Math.Round(socket / rawRate, 3);
-        _json["proofsPerSecRawRuns"] = new JsonArray(Math.Round(rawBefore.PerSecond), Math.Round(rawAfter.PerSecond));
-        _json["proofsPerSecRawOneThread"] = Math.Round(rawOneThread.PerSecond);
-        _json["proofRatioVsOneThread"] = Math.Round(socket / rawOneThread.PerSecond, 3);
+        _json["proofsPerSecRawRuns"] = Rounded(rawRuns, 0);
+        _json["proofsPerSecSocketRuns"] = Rounded(socketRuns, 0);
+        _json["proofsPerSecRawOneThread"] = Math.Round(oneThread);
+        _json["proofRatioVsOneThread"] = Math.Round(socket / oneThread, 3);
         _json["proveCallers"] = _options.ProveCallers;
         _json["rawThreads"] = cores;
         _figures.Add(new Figure("proofsPerSecSocket", "identity/prove via launcherd (software key)", socket, "proofs/s", double.NaN, true, $"{_options.ProveCallers} concurrent callers"));
-        _figures.Add(new Figure("proofsPerSecRaw", "ProofWriter.Create + ECDsa in-process", rawRate, "proofs/s", double.NaN, true, $"{cores} threads; 1 thread: {rawOneThread.PerSecond:#,0}/s"));
+        _figures.Add(new Figure("proofsPerSecRaw", "ProofWriter.Create + ECDsa in-process", rawRate, "proofs/s", double.NaN, true, $"{cores} threads; 1 thread: {oneThread:#,0}/s"));
         _figures.Add(new Figure("proofRatio", "socket / raw", socket / rawRate * 100, "%", 50, true));
     }
 
@@ -86,59 +90,69 @@ internal sealed class IdentitySuite
             return;
         }
 
-        double seconds = Quick ? 2 : 10;
-        int restarts = Quick ? 1 : 3;
+        double seconds = Quick ? 2 : 6;
+        int blocks = Quick ? 1 : 3;
         await using Swtpm tpm = await Swtpm.StartAsync(_layout, Path.Combine(_work, "swtpm")).ConfigureAwait(false);
         _log.WriteLine($"identity: swtpm at {tpm.Tcti}");
         string[] daemonArguments = ["--key-store", "tpm", "--tpm-tcti", tpm.Tcti];
         string daemonDirectory = Path.Combine(_work, "tpm-daemon");
 
-        // Native, daemon, native: swtpm serves one client at a time, and the bracket evens out drifting load.
-        double nativeBefore = await NativeBenchSign.RunAsync(_layout, tpm.Tcti, seconds).ConfigureAwait(false);
-        _log.WriteLine($"identity: lnk-bench-sign: {nativeBefore:#,0} signs/s");
-
-        double viaDaemon;
-        double coldStart;
+        // The first start creates the machine key in the TPM; it is reported apart from the restarts.
+        double firstStart;
         await using (DaemonProcess daemon = await DaemonProcess.StartAsync(_layout, daemonDirectory, daemonArguments, TimeSpan.FromSeconds(60)).ConfigureAwait(false))
         {
-            coldStart = daemon.StartToReady.TotalMilliseconds;
+            firstStart = daemon.StartToReady.TotalMilliseconds;
             if (daemon.Status?.IdentityState != IdentityStates.Ready || daemon.Status.KeyClass != KeyClasses.Tpm)
             {
                 Skip($"the TPM daemon's identity is {daemon.Status?.KeyClass} {daemon.Status?.IdentityState}: {string.Join("; ", daemon.Status?.Warnings ?? [])}");
                 return;
             }
 
-            viaDaemon = await ProvesPerSecondAsync(daemon, TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
             await daemon.StopAsync().ConfigureAwait(false);
         }
 
-        _log.WriteLine($"identity: identity/prove through a TPM daemon: {viaDaemon:#,0}/s; first start (creates the key) {coldStart:0} ms");
+        // Native and daemon in alternating blocks (swtpm serves one client at a time, so the daemon is stopped
+        // while lnk-bench-sign runs); every daemon start is a start-to-ready sample with an existing key.
+        var nativeRuns = new List<double>();
+        var daemonRuns = new List<double>();
         var starts = new List<double>();
-        for (int i = 0; i < restarts; i++)
+        for (int block = 0; block < blocks; block++)
         {
+            nativeRuns.Add(await NativeBenchSign.RunAsync(_layout, tpm.Tcti, seconds).ConfigureAwait(false));
             await using DaemonProcess daemon = await DaemonProcess.StartAsync(_layout, daemonDirectory, daemonArguments, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
             starts.Add(daemon.StartToReady.TotalMilliseconds);
+            daemonRuns.Add(await ProvesPerSecondAsync(daemon, TimeSpan.FromSeconds(seconds), Warmup).ConfigureAwait(false));
             await daemon.StopAsync().ConfigureAwait(false);
+            _log.WriteLine($"identity: block {block}: lnk-bench-sign {nativeRuns[^1]:#,0} signs/s; identity/prove via a TPM launcherd {daemonRuns[^1]:#,0}/s; daemon ready in {starts[^1]:0} ms");
         }
 
-        double nativeAfter = await NativeBenchSign.RunAsync(_layout, tpm.Tcti, seconds).ConfigureAwait(false);
-        double native = (nativeBefore + nativeAfter) / 2;
-        starts.Sort();
-        double start = starts[starts.Count / 2];
-        _log.WriteLine($"identity: lnk-bench-sign again: {nativeAfter:#,0} signs/s; restarts ready in {string.Join(", ", starts.Select(s => s.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))} ms");
+        nativeRuns.Add(await NativeBenchSign.RunAsync(_layout, tpm.Tcti, seconds).ConfigureAwait(false));
+        _log.WriteLine($"identity: lnk-bench-sign {nativeRuns[^1]:#,0} signs/s (closing bracket); first start, creating the key: {firstStart:0} ms");
+        double native = nativeRuns.Average();
+        double viaDaemon = daemonRuns.Average();
+        double start = Median(starts);
 
         _json["tpmSignsPerSecDaemon"] = Math.Round(viaDaemon, 1);
         _json["tpmSignsPerSecNative"] = Math.Round(native, 1);
         _json["tpmRatio"] = Math.Round(viaDaemon / native, 3);
-        _json["tpmSignsPerSecNativeRuns"] = new JsonArray(Math.Round(nativeBefore, 1), Math.Round(nativeAfter, 1));
+        _json["tpmSignsPerSecNativeRuns"] = Rounded(nativeRuns, 1);
+        _json["tpmSignsPerSecDaemonRuns"] = Rounded(daemonRuns, 1);
         _json["daemonStartToReadyMsTpm"] = Math.Round(start, 1);
-        _json["daemonStartToReadyMsTpmRuns"] = new JsonArray(starts.Select(s => (JsonNode?)Math.Round(s, 1)).ToArray());
-        _json["daemonStartToReadyMsTpmFirstStart"] = Math.Round(coldStart, 1);
+        _json["daemonStartToReadyMsTpmRuns"] = Rounded(starts, 1);
+        _json["daemonStartToReadyMsTpmFirstStart"] = Math.Round(firstStart, 1);
         _json["tpmTcti"] = tpm.Tcti;
         _figures.Add(new Figure("tpmSignsPerSecNative", "lnk-bench-sign against swtpm", native, "signs/s", double.NaN, true));
-        _figures.Add(new Figure("tpmSignsPerSecDaemon", "identity/prove via a TPM launcherd", viaDaemon, "proofs/s", double.NaN, true));
+        _figures.Add(new Figure("tpmSignsPerSecDaemon", "identity/prove via a TPM launcherd", viaDaemon, "proofs/s", double.NaN, true, $"{_options.ProveCallers} concurrent callers"));
         _figures.Add(new Figure("tpmRatio", "daemon / native", viaDaemon / native * 100, "%", 80, true));
-        _figures.Add(new Figure("daemonStartToReadyMsTpm", "spawn → daemon/status answers (TPM, key exists)", start, "ms", double.NaN, false, $"first start, creating the key: {coldStart:0} ms"));
+        _figures.Add(new Figure("daemonStartToReadyMsTpm", "spawn → daemon/status answers (TPM, key exists)", start, "ms", double.NaN, false, $"median of {starts.Count}; first start, creating the key: {firstStart:0} ms"));
+    }
+
+    private static JsonArray Rounded(IEnumerable<double> values, int digits) => new(values.Select(v => (JsonNode?)Math.Round(v, digits)).ToArray());
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private void Skip(string reason)
@@ -156,9 +170,7 @@ internal sealed class IdentitySuite
         _figures.Add(new Figure("daemonStartToReadyMsTpm", "spawn → daemon/status answers (TPM)", null, "ms", double.NaN, false));
     }
 
-    private Task<double> ProvesPerSecondAsync(DaemonProcess daemon) => ProvesPerSecondAsync(daemon, Duration);
-
-    private async Task<double> ProvesPerSecondAsync(DaemonProcess daemon, TimeSpan duration)
+    private async Task<double> ProvesPerSecondAsync(DaemonProcess daemon, TimeSpan duration, TimeSpan maxWarmup)
     {
         int callers = _options.ProveCallers;
         int connectionCount = Math.Min(callers, 4);
@@ -177,7 +189,7 @@ internal sealed class IdentitySuite
                 throw new InvalidOperationException("identity/prove did not return a compact JWS.");
             }
 
-            Throughput t = await Measure.ThroughputAsync(caller => connections[caller % connectionCount].InvokeAsync(Methods.IdentityProve, request), callers, MaxWarmup, duration).ConfigureAwait(false);
+            Throughput t = await Measure.ThroughputAsync(caller => connections[caller % connectionCount].InvokeAsync(Methods.IdentityProve, request), callers, maxWarmup, duration).ConfigureAwait(false);
             return t.PerSecond;
         }
         finally
