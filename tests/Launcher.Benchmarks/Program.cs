@@ -86,7 +86,8 @@ async Task<int> RunSuiteAsync(string name, Func<Task<(JsonObject Json, IReadOnly
     {
         (result, figures) = await run().ConfigureAwait(false);
     }
-    catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or IOException or System.Net.Sockets.SocketException or Launcher.Rpc.RpcException)
+    catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or IOException or System.Net.Sockets.SocketException
+        or Launcher.Rpc.RpcException or Launcher.Rpc.RpcConnectionLostException or System.Text.Json.JsonException)
     {
         Console.Error.WriteLine($"{name}: FAILED: {ex}");
         return 1;

@@ -67,6 +67,11 @@ internal sealed class IpcSuite
         await using JsonRpcConnection admin = await daemon.ConnectAsync().ConfigureAwait(false);
         await using JsonRpcConnection noopClient = await UnixRpc.ConnectAsync(noop.SocketPath).ConfigureAwait(false);
 
+        // A call on each at once: the engine closes a connection (client side too) that receives nothing within
+        // RpcLimits.FirstMessageTimeout (10 s), and the warm-ups of the other kinds take longer than that.
+        await admin.InvokeAsync(Methods.DaemonStatus, EmptyParams.Instance).ConfigureAwait(false);
+        await noopClient.InvokeAsync(BenchMethods.Noop, EmptyParams.Instance).ConfigureAwait(false);
+
         var kinds = new (string Name, Func<Task> Call)[]
         {
             ("rawUdsInProcess", rawInProcess.PingAsync),
