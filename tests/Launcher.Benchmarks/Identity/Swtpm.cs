@@ -17,6 +17,21 @@ internal sealed class Swtpm : IAsyncDisposable
 
     public string Tcti { get; }
 
+    /// <summary>
+    /// CPU time swtpm has used so far (utime + stime from /proc/PID/stat, 10 ms resolution): swtpm computes in
+    /// software, so its share of the CPU bounds signatures per second.
+    /// </summary>
+    public TimeSpan CpuTime()
+    {
+        int pid = int.Parse(File.ReadAllText(Path.Combine(_directory, "swtpm.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        string stat = File.ReadAllText($"/proc/{pid}/stat");
+
+        // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        long ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(ticks / 100.0);
+    }
+
     /// <summary>Why the TPM measurements cannot run here, or null when they can.</summary>
     public static string? MissingPrerequisite(RepoLayout layout)
     {
