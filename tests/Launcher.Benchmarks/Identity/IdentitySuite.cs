@@ -116,20 +116,20 @@ internal sealed class IdentitySuite
         var nativeRuns = new List<double>();
         var daemonRuns = new List<double>();
         var starts = new List<double>();
-        var nativeCpuShare = new List<double>();
-        var daemonCpuShare = new List<double>();
+        var nativeShares = new List<SwtpmShare>();
+        var daemonShares = new List<SwtpmShare>();
         for (int block = 0; block < blocks; block++)
         {
-            (double nativeRate, double nativeCpu) = await SwtpmShareAsync(tpm, () => NativeBenchSign.RunAsync(_layout, tpm.Tcti, seconds)).ConfigureAwait(false);
+            (double nativeRate, SwtpmShare nativeShare) = await SwtpmShareAsync(tpm, () => NativeBenchSign.RunAsync(_layout, tpm.Tcti, seconds)).ConfigureAwait(false);
             nativeRuns.Add(nativeRate);
-            nativeCpuShare.Add(nativeCpu);
+            nativeShares.Add(nativeShare);
             await using DaemonProcess daemon = await DaemonProcess.StartAsync(_layout, daemonDirectory, daemonArguments, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
             starts.Add(daemon.StartToReady.TotalMilliseconds);
-            (double daemonRate, double daemonCpu) = await SwtpmShareAsync(tpm, () => ProvesPerSecondAsync(daemon, TimeSpan.FromSeconds(seconds), Warmup)).ConfigureAwait(false);
+            (double daemonRate, SwtpmShare daemonShare) = await SwtpmShareAsync(tpm, () => ProvesPerSecondAsync(daemon, TimeSpan.FromSeconds(seconds), Warmup)).ConfigureAwait(false);
             daemonRuns.Add(daemonRate);
-            daemonCpuShare.Add(daemonCpu);
+            daemonShares.Add(daemonShare);
             await daemon.StopAsync().ConfigureAwait(false);
-            _log.WriteLine($"identity: block {block}: lnk-bench-sign {nativeRuns[^1]:#,0} signs/s (swtpm busy {nativeCpu:P0}); identity/prove via a TPM launcherd {daemonRuns[^1]:#,0}/s (swtpm busy {daemonCpu:P0}); daemon ready in {starts[^1]:0} ms");
+            _log.WriteLine($"identity: block {block}: lnk-bench-sign {nativeRuns[^1]:#,0} signs/s ({nativeShare}); identity/prove via a TPM launcherd {daemonRuns[^1]:#,0}/s ({daemonShare}); daemon ready in {starts[^1]:0} ms");
         }
 
         nativeRuns.Add(await NativeBenchSign.RunAsync(_layout, tpm.Tcti, seconds).ConfigureAwait(false));
@@ -147,22 +147,23 @@ internal sealed class IdentitySuite
         _json["daemonStartToReadyMsTpmRuns"] = Rounded(starts, 1);
         _json["daemonStartToReadyMsTpmFirstStart"] = Math.Round(firstStart, 1);
         _json["tpmTcti"] = tpm.Tcti;
-        _json["swtpmCpuShareNative"] = Rounded(nativeCpuShare, 3);
-        _json["swtpmCpuShareDaemon"] = Rounded(daemonCpuShare, 3);
+        _json["swtpmNative"] = new JsonArray(nativeShares.Select(s => (JsonNode?)s.ToJson()).ToArray());
+        _json["swtpmDaemon"] = new JsonArray(daemonShares.Select(s => (JsonNode?)s.ToJson()).ToArray());
         _figures.Add(new Figure("tpmSignsPerSecNative", "lnk-bench-sign against swtpm", native, "signs/s", double.NaN, true));
         _figures.Add(new Figure("tpmSignsPerSecDaemon", "identity/prove via a TPM launcherd", viaDaemon, "proofs/s", double.NaN, true, $"{_options.ProveCallers} concurrent callers"));
         _figures.Add(new Figure("tpmRatio", "daemon / native", viaDaemon / native * 100, "%", 80, true));
         _figures.Add(new Figure("daemonStartToReadyMsTpm", "spawn → daemon/status answers (TPM, key exists)", start, "ms", double.NaN, false, $"median of {starts.Count}; first start, creating the key: {firstStart:0} ms"));
     }
 
-    /// <summary>Runs a phase and returns its rate with the share of one CPU swtpm used meanwhile.</summary>
-    private static async Task<(double Rate, double SwtpmCpuShare)> SwtpmShareAsync(Swtpm tpm, Func<Task<double>> phase)
+    /// <summary>Runs a phase; returns its rate and where swtpm's wall time went meanwhile.</summary>
+    private static async Task<(double Rate, SwtpmShare Share)> SwtpmShareAsync(Swtpm tpm, Func<Task<double>> phase)
     {
-        TimeSpan cpuBefore = tpm.CpuTime();
+        (TimeSpan runningBefore, TimeSpan waitingBefore) = tpm.SchedulerTimes();
         long start = Stopwatch.GetTimestamp();
         double rate = await phase().ConfigureAwait(false);
-        double share = (tpm.CpuTime() - cpuBefore).TotalSeconds / Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return (rate, share);
+        double wall = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        (TimeSpan running, TimeSpan waiting) = tpm.SchedulerTimes();
+        return (rate, new SwtpmShare((running - runningBefore).TotalSeconds / wall, (waiting - waitingBefore).TotalSeconds / wall));
     }
 
     private static JsonArray Rounded(IEnumerable<double> values, int digits) => new(values.Select(v => (JsonNode?)Math.Round(v, digits)).ToArray());

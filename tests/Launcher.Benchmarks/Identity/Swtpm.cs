@@ -18,18 +18,16 @@ internal sealed class Swtpm : IAsyncDisposable
     public string Tcti { get; }
 
     /// <summary>
-    /// CPU time swtpm has used so far (utime + stime from /proc/PID/stat, 10 ms resolution): swtpm computes in
-    /// software, so its share of the CPU bounds signatures per second.
+    /// swtpm's CPU time and its time runnable but waiting for a CPU, so far (/proc/PID/schedstat, nanoseconds). swtpm
+    /// computes in software: the rest of the wall time it waited for commands.
     /// </summary>
-    public TimeSpan CpuTime()
+    public (TimeSpan Running, TimeSpan WaitingForCpu) SchedulerTimes()
     {
         int pid = int.Parse(File.ReadAllText(Path.Combine(_directory, "swtpm.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        string stat = File.ReadAllText($"/proc/{pid}/stat");
-
-        // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
-        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        long ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
-        return TimeSpan.FromSeconds(ticks / 100.0);
+        string[] fields = File.ReadAllText($"/proc/{pid}/schedstat").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        long running = long.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture);
+        long waiting = long.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+        return (TimeSpan.FromTicks(running / 100), TimeSpan.FromTicks(waiting / 100));
     }
 
     /// <summary>Why the TPM measurements cannot run here, or null when they can.</summary>
