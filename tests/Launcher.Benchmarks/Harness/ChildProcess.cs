@@ -85,6 +85,13 @@ internal sealed class ChildProcess : IAsyncDisposable
         return (rss, peak);
     }
 
+    /// <summary>CPU time used so far (user + system) and the current thread count.</summary>
+    public (TimeSpan Cpu, int Threads) CpuAndThreads()
+    {
+        _process.Refresh();
+        return (_process.TotalProcessorTime, _process.Threads.Count);
+    }
+
     /// <summary>Waits for the child to exit on its own (a command-line tool).</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {

@@ -65,6 +65,8 @@ internal sealed class DaemonProcess : IAsyncDisposable
 
     public string Tail(int lines = 30) => _child.Tail(lines);
 
+    public (TimeSpan Cpu, int Threads) CpuAndThreads() => _child.CpuAndThreads();
+
     /// <summary>A graceful stop (SIGTERM): the daemon closes its key store and its TPM connection.</summary>
     public Task StopAsync() => _child.StopAsync(TimeSpan.FromSeconds(15));
 

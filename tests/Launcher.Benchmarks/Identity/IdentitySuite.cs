@@ -53,6 +53,7 @@ internal sealed class IdentitySuite
         // Raw and socket in alternating blocks, so load from other work on the machine falls on both alike.
         var rawRuns = new List<double>();
         var socketRuns = new List<double>();
+        var daemonCpuShares = new List<double>();
         double oneThread;
         await using (DaemonProcess daemon = await DaemonProcess.StartAsync(_layout, Path.Combine(_work, "software-daemon"), ["--key-store", "software"], TimeSpan.FromSeconds(60)).ConfigureAwait(false))
         {
@@ -61,8 +62,13 @@ internal sealed class IdentitySuite
             for (int block = 0; block < blocks; block++)
             {
                 rawRuns.Add(CpuThroughput.Run(() => raw.CreateOne(), cores, Warmup, Duration).PerSecond);
+                (TimeSpan cpuBefore, _) = daemon.CpuAndThreads();
+                long at = Stopwatch.GetTimestamp();
                 socketRuns.Add(await ProvesPerSecondAsync(daemon, Duration, block == 0 ? MaxWarmup : Warmup).ConfigureAwait(false));
-                _log.WriteLine($"identity: block {block}: raw {rawRuns[^1]:#,0} proofs/s on {cores} threads; identity/prove via launcherd {socketRuns[^1]:#,0}/s ({_options.ProveCallers} callers)");
+                (TimeSpan cpuAfter, int threads) = daemon.CpuAndThreads();
+                double daemonCpu = (cpuAfter - cpuBefore).TotalSeconds / Stopwatch.GetElapsedTime(at).TotalSeconds;
+                daemonCpuShares.Add(daemonCpu);
+                _log.WriteLine($"identity: block {block}: raw {rawRuns[^1]:#,0} proofs/s on {cores} threads; identity/prove via launcherd {socketRuns[^1]:#,0}/s ({_options.ProveCallers} callers; launcherd used {daemonCpu:0.00} CPUs, {threads} threads)");
             }
         }
 
@@ -73,6 +79,7 @@ internal sealed class IdentitySuite
         _json["proofRatio"] = Math.Round(socket / rawRate, 3);
         _json["proofsPerSecRawRuns"] = Rounded(rawRuns, 0);
         _json["proofsPerSecSocketRuns"] = Rounded(socketRuns, 0);
+        _json["launcherdCpusDuringProofs"] = Rounded(daemonCpuShares, 2);
         _json["proofsPerSecRawOneThread"] = Math.Round(oneThread);
         _json["proofRatioVsOneThread"] = Math.Round(socket / oneThread, 3);
         _json["proveCallers"] = _options.ProveCallers;
