@@ -54,21 +54,27 @@ internal sealed class IdentitySuite
         var rawRuns = new List<double>();
         var socketRuns = new List<double>();
         var daemonCpuShares = new List<double>();
+        var harnessCpuShares = new List<double>();
         double oneThread;
         await using (DaemonProcess daemon = await DaemonProcess.StartAsync(_layout, Path.Combine(_work, "software-daemon"), ["--key-store", "software"], TimeSpan.FromSeconds(60)).ConfigureAwait(false))
         {
             _json["daemonStartToReadyMsSoftware"] = Math.Round(daemon.StartToReady.TotalMilliseconds, 1);
+            _log.WriteLine($"identity: launcherd (software key) pid {daemon.Pid} ready in {daemon.StartToReady.TotalMilliseconds:0} ms");
             oneThread = CpuThroughput.Run(() => raw.CreateOne(), 1, Warmup, Duration).PerSecond;
             for (int block = 0; block < blocks; block++)
             {
                 rawRuns.Add(CpuThroughput.Run(() => raw.CreateOne(), cores, Warmup, Duration).PerSecond);
                 (TimeSpan cpuBefore, _) = daemon.CpuAndThreads();
+                TimeSpan harnessBefore = Process.GetCurrentProcess().TotalProcessorTime;
                 long at = Stopwatch.GetTimestamp();
                 socketRuns.Add(await ProvesPerSecondAsync(daemon, Duration, block == 0 ? MaxWarmup : Warmup).ConfigureAwait(false));
+                double wall = Stopwatch.GetElapsedTime(at).TotalSeconds;
                 (TimeSpan cpuAfter, int threads) = daemon.CpuAndThreads();
-                double daemonCpu = (cpuAfter - cpuBefore).TotalSeconds / Stopwatch.GetElapsedTime(at).TotalSeconds;
+                double daemonCpu = (cpuAfter - cpuBefore).TotalSeconds / wall;
+                double harnessCpu = (Process.GetCurrentProcess().TotalProcessorTime - harnessBefore).TotalSeconds / wall;
                 daemonCpuShares.Add(daemonCpu);
-                _log.WriteLine($"identity: block {block}: raw {rawRuns[^1]:#,0} proofs/s on {cores} threads; identity/prove via launcherd {socketRuns[^1]:#,0}/s ({_options.ProveCallers} callers; launcherd used {daemonCpu:0.00} CPUs, {threads} threads)");
+                harnessCpuShares.Add(harnessCpu);
+                _log.WriteLine($"identity: block {block}: raw {rawRuns[^1]:#,0} proofs/s on {cores} threads; identity/prove via launcherd {socketRuns[^1]:#,0}/s ({_options.ProveCallers} callers; launcherd used {daemonCpu:0.00} CPUs with {threads} threads, the harness {harnessCpu:0.00})");
             }
         }
 
@@ -80,6 +86,7 @@ internal sealed class IdentitySuite
         _json["proofsPerSecRawRuns"] = Rounded(rawRuns, 0);
         _json["proofsPerSecSocketRuns"] = Rounded(socketRuns, 0);
         _json["launcherdCpusDuringProofs"] = Rounded(daemonCpuShares, 2);
+        _json["harnessCpusDuringProofs"] = Rounded(harnessCpuShares, 2);
         _json["proofsPerSecRawOneThread"] = Math.Round(oneThread);
         _json["proofRatioVsOneThread"] = Math.Round(socket / oneThread, 3);
         _json["proveCallers"] = _options.ProveCallers;
@@ -125,6 +132,7 @@ internal sealed class IdentitySuite
         var starts = new List<double>();
         var nativeShares = new List<SwtpmShare>();
         var daemonShares = new List<SwtpmShare>();
+        var tpmDaemonCpus = new List<double>();
         for (int block = 0; block < blocks; block++)
         {
             (double nativeRate, SwtpmShare nativeShare) = await SwtpmShareAsync(tpm, () => NativeBenchSign.RunAsync(_layout, tpm.Tcti, seconds)).ConfigureAwait(false);
@@ -132,11 +140,15 @@ internal sealed class IdentitySuite
             nativeShares.Add(nativeShare);
             await using DaemonProcess daemon = await DaemonProcess.StartAsync(_layout, daemonDirectory, daemonArguments, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
             starts.Add(daemon.StartToReady.TotalMilliseconds);
+            (TimeSpan daemonCpuBefore, _) = daemon.CpuAndThreads();
+            long daemonAt = Stopwatch.GetTimestamp();
             (double daemonRate, SwtpmShare daemonShare) = await SwtpmShareAsync(tpm, () => ProvesPerSecondAsync(daemon, TimeSpan.FromSeconds(seconds), Warmup)).ConfigureAwait(false);
+            double tpmDaemonCpu = (daemon.CpuAndThreads().Cpu - daemonCpuBefore).TotalSeconds / Stopwatch.GetElapsedTime(daemonAt).TotalSeconds;
+            tpmDaemonCpus.Add(tpmDaemonCpu);
             daemonRuns.Add(daemonRate);
             daemonShares.Add(daemonShare);
             await daemon.StopAsync().ConfigureAwait(false);
-            _log.WriteLine($"identity: block {block}: lnk-bench-sign {nativeRuns[^1]:#,0} signs/s ({nativeShare}); identity/prove via a TPM launcherd {daemonRuns[^1]:#,0}/s ({daemonShare}); daemon ready in {starts[^1]:0} ms");
+            _log.WriteLine($"identity: block {block}: lnk-bench-sign {nativeRuns[^1]:#,0} signs/s ({nativeShare}); identity/prove via a TPM launcherd {daemonRuns[^1]:#,0}/s ({daemonShare}; launcherd used {tpmDaemonCpu:0.00} CPUs); daemon ready in {starts[^1]:0} ms");
         }
 
         nativeRuns.Add(await NativeBenchSign.RunAsync(_layout, tpm.Tcti, seconds).ConfigureAwait(false));
@@ -155,6 +167,7 @@ internal sealed class IdentitySuite
         _json["daemonStartToReadyMsTpmFirstStart"] = Math.Round(firstStart, 1);
         _json["tpmTcti"] = tpm.Tcti;
         _json["swtpmNative"] = new JsonArray(nativeShares.Select(s => (JsonNode?)s.ToJson()).ToArray());
+        _json["launcherdCpusDuringTpmProofs"] = Rounded(tpmDaemonCpus, 2);
         _json["swtpmDaemon"] = new JsonArray(daemonShares.Select(s => (JsonNode?)s.ToJson()).ToArray());
         _figures.Add(new Figure("tpmSignsPerSecNative", "lnk-bench-sign against swtpm", native, "signs/s", double.NaN, true));
         _figures.Add(new Figure("tpmSignsPerSecDaemon", "identity/prove via a TPM launcherd", viaDaemon, "proofs/s", double.NaN, true, $"{_options.ProveCallers} concurrent callers"));
