@@ -15,7 +15,7 @@ internal static class MachineInfo
             ["cpu"] = CpuModel(),
             ["ramMb"] = MemTotalMb(),
             ["os"] = OsName(),
-            ["kernel"] = RuntimeInformation.OSDescription,
+            ["kernel"] = "Linux " + (TryRead("/proc/sys/kernel/osrelease")?.Trim() ?? RuntimeInformation.OSDescription),
             ["dotnet"] = RuntimeInformation.FrameworkDescription,
             ["loadAverage"] = LoadAverage(),
             ["openFilesLimit"] = OpenFilesLimit(),
