@@ -35,7 +35,7 @@ internal sealed class Swtpm : IAsyncDisposable
     {
         if (!OnPath("swtpm"))
         {
-            return "swtpm is not installed (apt-get install swtpm swtpm-tools)";
+            return "swtpm is not on PATH (apt-get install swtpm swtpm-tools)";
         }
 
         if (!File.Exists(layout.SwtpmScript))
