@@ -49,11 +49,7 @@ internal sealed class NotifySendPresenter : INotificationPresenter
         return true;
     }
 
-    /// <summary>Shows the notification; returns "shown" or "failed".</summary>
-    public async Task<string> ShowAsync(string id, string title, string body, string? url, CancellationToken ct)
-        => (await PresentAsync(id, title, body, url, ct).ConfigureAwait(false)).Outcome;
-
-    /// <summary>As <see cref="ShowAsync"/>, with the reason for a failure (for the log).</summary>
+    /// <summary>Shows the notification; a failure comes back with its reason (for the log and the ack).</summary>
     public async Task<PresentationResult> PresentAsync(string id, string title, string body, string? url, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
