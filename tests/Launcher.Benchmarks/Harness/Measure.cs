@@ -41,7 +41,9 @@ internal static class Measure
     /// warm-up: calls completed per second. The warm-up lasts until two consecutive half-second rates agree within
     /// 10 % (tiered JIT has settled) or <paramref name="maxWarmup"/> has passed.
     /// </summary>
-    public static async Task<Throughput> ThroughputAsync(Func<int, Task> call, int callers, TimeSpan maxWarmup, TimeSpan duration)
+    /// <param name="minWarmup">Warm up at least this long (a freshly started daemon is still compiling).</param>
+    /// <param name="window">Called at the start and the end of the measured window (to sample CPU counters).</param>
+    public static async Task<Throughput> ThroughputAsync(Func<int, Task> call, int callers, TimeSpan maxWarmup, TimeSpan duration, TimeSpan minWarmup = default, Action<bool>? window = null)
     {
         long completed = 0;
         bool stop = false;
@@ -61,6 +63,11 @@ internal static class Measure
             loops[i] = Task.Run(() => LoopAsync(caller));
         }
 
+        if (minWarmup > TimeSpan.Zero)
+        {
+            await Task.Delay(minWarmup).ConfigureAwait(false);
+        }
+
         long warmupEnd = Stopwatch.GetTimestamp() + (long)(maxWarmup.TotalSeconds * Stopwatch.Frequency);
         double previous = 0;
         while (Stopwatch.GetTimestamp() < warmupEnd)
@@ -77,11 +84,13 @@ internal static class Measure
             previous = rate;
         }
 
+        window?.Invoke(true);
         long startCount = Interlocked.Read(ref completed);
         long start = Stopwatch.GetTimestamp();
         await Task.Delay(duration).ConfigureAwait(false);
         long done = Interlocked.Read(ref completed) - startCount;
         TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
+        window?.Invoke(false);
         Volatile.Write(ref stop, true);
         await Task.WhenAll(loops).ConfigureAwait(false);
         return new Throughput(done, elapsed.TotalSeconds, done / elapsed.TotalSeconds);

@@ -64,14 +64,11 @@ internal sealed class IdentitySuite
             for (int block = 0; block < blocks; block++)
             {
                 rawRuns.Add(CpuThroughput.Run(() => raw.CreateOne(), cores, Warmup, Duration).PerSecond);
-                (TimeSpan cpuBefore, _) = daemon.CpuAndThreads();
-                TimeSpan harnessBefore = Process.GetCurrentProcess().TotalProcessorTime;
-                long at = Stopwatch.GetTimestamp();
-                socketRuns.Add(await ProvesPerSecondAsync(daemon, Duration, block == 0 ? MaxWarmup : Warmup).ConfigureAwait(false));
-                double wall = Stopwatch.GetElapsedTime(at).TotalSeconds;
-                (TimeSpan cpuAfter, int threads) = daemon.CpuAndThreads();
-                double daemonCpu = (cpuAfter - cpuBefore).TotalSeconds / wall;
-                double harnessCpu = (Process.GetCurrentProcess().TotalProcessorTime - harnessBefore).TotalSeconds / wall;
+                var sample = new WindowSample(daemon);
+                socketRuns.Add(await ProvesPerSecondAsync(daemon, Duration, block == 0 ? MaxWarmup : Warmup, TimeSpan.Zero, sample.OnWindow).ConfigureAwait(false));
+                double daemonCpu = sample.DaemonCpus;
+                double harnessCpu = sample.HarnessCpus;
+                int threads = sample.DaemonThreads;
                 daemonCpuShares.Add(daemonCpu);
                 harnessCpuShares.Add(harnessCpu);
                 _log.WriteLine($"identity: block {block}: raw {rawRuns[^1]:#,0} proofs/s on {cores} threads; identity/prove via launcherd {socketRuns[^1]:#,0}/s ({_options.ProveCallers} callers; launcherd used {daemonCpu:0.00} CPUs with {threads} threads, the harness {harnessCpu:0.00})");
@@ -133,6 +130,7 @@ internal sealed class IdentitySuite
         var nativeShares = new List<SwtpmShare>();
         var daemonShares = new List<SwtpmShare>();
         var tpmDaemonCpus = new List<double>();
+        var tpmHarnessCpus = new List<double>();
         for (int block = 0; block < blocks; block++)
         {
             (double nativeRate, SwtpmShare nativeShare) = await SwtpmShareAsync(tpm, () => NativeBenchSign.RunAsync(_layout, tpm.Tcti, seconds)).ConfigureAwait(false);
@@ -140,15 +138,17 @@ internal sealed class IdentitySuite
             nativeShares.Add(nativeShare);
             await using DaemonProcess daemon = await DaemonProcess.StartAsync(_layout, daemonDirectory, daemonArguments, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
             starts.Add(daemon.StartToReady.TotalMilliseconds);
-            (TimeSpan daemonCpuBefore, _) = daemon.CpuAndThreads();
-            long daemonAt = Stopwatch.GetTimestamp();
-            (double daemonRate, SwtpmShare daemonShare) = await SwtpmShareAsync(tpm, () => ProvesPerSecondAsync(daemon, TimeSpan.FromSeconds(seconds), Warmup)).ConfigureAwait(false);
-            double tpmDaemonCpu = (daemon.CpuAndThreads().Cpu - daemonCpuBefore).TotalSeconds / Stopwatch.GetElapsedTime(daemonAt).TotalSeconds;
+            // A fresh process: at least MaxWarmup / 2 of load before measuring, so tiered JIT is not competing with swtpm.
+            var sample = new WindowSample(daemon, tpm);
+            double daemonRate = await ProvesPerSecondAsync(daemon, TimeSpan.FromSeconds(seconds), MaxWarmup, MaxWarmup / 2, sample.OnWindow).ConfigureAwait(false);
+            SwtpmShare daemonShare = sample.Swtpm!;
+            double tpmDaemonCpu = sample.DaemonCpus;
             tpmDaemonCpus.Add(tpmDaemonCpu);
+            tpmHarnessCpus.Add(sample.HarnessCpus);
             daemonRuns.Add(daemonRate);
             daemonShares.Add(daemonShare);
             await daemon.StopAsync().ConfigureAwait(false);
-            _log.WriteLine($"identity: block {block}: lnk-bench-sign {nativeRuns[^1]:#,0} signs/s ({nativeShare}); identity/prove via a TPM launcherd {daemonRuns[^1]:#,0}/s ({daemonShare}; launcherd used {tpmDaemonCpu:0.00} CPUs); daemon ready in {starts[^1]:0} ms");
+            _log.WriteLine($"identity: block {block}: lnk-bench-sign {nativeRuns[^1]:#,0} signs/s ({nativeShare}); identity/prove via a TPM launcherd {daemonRuns[^1]:#,0}/s ({daemonShare}; launcherd used {tpmDaemonCpu:0.00} CPUs, the harness {sample.HarnessCpus:0.00}); daemon ready in {starts[^1]:0} ms");
         }
 
         nativeRuns.Add(await NativeBenchSign.RunAsync(_layout, tpm.Tcti, seconds).ConfigureAwait(false));
@@ -168,6 +168,7 @@ internal sealed class IdentitySuite
         _json["tpmTcti"] = tpm.Tcti;
         _json["swtpmNative"] = new JsonArray(nativeShares.Select(s => (JsonNode?)s.ToJson()).ToArray());
         _json["launcherdCpusDuringTpmProofs"] = Rounded(tpmDaemonCpus, 2);
+        _json["harnessCpusDuringTpmProofs"] = Rounded(tpmHarnessCpus, 2);
         _json["swtpmDaemon"] = new JsonArray(daemonShares.Select(s => (JsonNode?)s.ToJson()).ToArray());
         _figures.Add(new Figure("tpmSignsPerSecNative", "lnk-bench-sign against swtpm", native, "signs/s", double.NaN, true));
         _figures.Add(new Figure("tpmSignsPerSecDaemon", "identity/prove via a TPM launcherd", viaDaemon, "proofs/s", double.NaN, true, $"{_options.ProveCallers} concurrent callers"));
@@ -209,7 +210,7 @@ internal sealed class IdentitySuite
         _figures.Add(new Figure("daemonStartToReadyMsTpm", "spawn → daemon/status answers (TPM)", null, "ms", double.NaN, false));
     }
 
-    private async Task<double> ProvesPerSecondAsync(DaemonProcess daemon, TimeSpan duration, TimeSpan maxWarmup)
+    private async Task<double> ProvesPerSecondAsync(DaemonProcess daemon, TimeSpan duration, TimeSpan maxWarmup, TimeSpan minWarmup, Action<bool> window)
     {
         int callers = _options.ProveCallers;
         int connectionCount = Math.Min(callers, 4);
@@ -228,7 +229,7 @@ internal sealed class IdentitySuite
                 throw new InvalidOperationException("identity/prove did not return a compact JWS.");
             }
 
-            Throughput t = await Measure.ThroughputAsync(caller => connections[caller % connectionCount].InvokeAsync(Methods.IdentityProve, request), callers, maxWarmup, duration).ConfigureAwait(false);
+            Throughput t = await Measure.ThroughputAsync(caller => connections[caller % connectionCount].InvokeAsync(Methods.IdentityProve, request), callers, maxWarmup, duration, minWarmup, window).ConfigureAwait(false);
             return t.PerSecond;
         }
         finally
