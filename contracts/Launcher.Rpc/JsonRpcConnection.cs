@@ -920,7 +920,7 @@ public sealed class JsonRpcConnection : IAsyncDisposable
     private void OnDeadline()
     {
         TimeSpan? bound = CurrentBound();
-        if (bound is not TimeSpan limit)
+        if (bound is not TimeSpan limit || limit == Timeout.InfiniteTimeSpan)
         {
             return;
         }

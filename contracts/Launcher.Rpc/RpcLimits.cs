@@ -33,7 +33,8 @@ public sealed class RpcLimits
     /// <summary>Open connections per non-root uid, so one user cannot take every slot.</summary>
     public int MaxConnectionsPerUid { get; init; } = 1100;
 
-    /// <summary>Time a new connection has to deliver its first complete message.</summary>
+    /// <summary>Time a new connection has to deliver its first complete message (<see cref="Timeout.InfiniteTimeSpan"/>:
+    /// none, for clients, which speak first and may then wait for the server).</summary>
     public TimeSpan FirstMessageTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Time a connection may stay silent with nothing in flight before it is closed (null: never).</summary>

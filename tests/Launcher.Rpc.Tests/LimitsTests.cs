@@ -62,6 +62,19 @@ public sealed class LimitsTests
     }
 
     [Fact(Timeout = T)]
+    public async Task FirstMessageDeadline_Infinite_NeverClosesAQuietClient()
+    {
+        var time = new ManualTimeProvider();
+        var limits = new RpcLimits { FirstMessageTimeout = Timeout.InfiniteTimeSpan, IdleTimeout = null };
+        await using var peer = new RawPeer(new TestService().Table, limits, time: time);
+
+        time.Advance(TimeSpan.FromDays(1));
+
+        Assert.Null(peer.Connection.CloseReason);
+        await peer.AssertStillServesAsync();
+    }
+
+    [Fact(Timeout = T)]
     public async Task FirstMessageDeadline_IsNotMetByAPartialMessage()
     {
         var time = new ManualTimeProvider();

@@ -7,10 +7,11 @@ namespace Launcher.Platform.Ipc.Client;
 internal sealed class LauncherClientOptions
 {
     /// <summary>
-    /// The client's engine limits: the defaults, except that the client never closes a quiet connection itself
-    /// (an agent waits for the daemon's calls for hours; launcherctl bounds each call instead).
+    /// The client's engine limits: the defaults, except that the client never closes a quiet connection itself,
+    /// neither before the daemon's first message nor later (an agent waits for the daemon's calls for hours;
+    /// launcherctl bounds each call instead).
     /// </summary>
-    public static RpcLimits DefaultLimits { get; } = new() { IdleTimeout = null };
+    public static RpcLimits DefaultLimits { get; } = new() { IdleTimeout = null, FirstMessageTimeout = Timeout.InfiniteTimeSpan };
 
     public required string SocketPath { get; init; }
 
