@@ -100,4 +100,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 331, Level = LogLevel.Critical, Message = "Cannot start: {Reason}")]
     public static partial void StartFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 332, Level = LogLevel.Warning, Message = "The daemon did not answer a heartbeat within {TimeoutSeconds} s; reconnecting")]
+    public static partial void HeartbeatMissed(ILogger logger, double timeoutSeconds);
 }

@@ -53,6 +53,38 @@ public sealed class AgentRunnerTests : IDisposable
         await run;
     }
 
+    [Fact(Timeout = 20000)]
+    public async Task Run_DaemonHangsWithSocketOpen_HeartbeatTimesOutAndAgentReconnects()
+    {
+        await using var daemon = new SocketFakeDaemon(_dir.File("d.sock")) { HangStatus = true };
+        using var stop = new CancellationTokenSource();
+        Task run = StartAgent(daemon.Path, new RecordingPresenter(), stop.Token, heartbeat: TimeSpan.FromMilliseconds(200));
+        (JsonRpcConnection first, _) = await daemon.Registrations.Reader.ReadAsync();
+
+        (JsonRpcConnection second, _) = await daemon.Registrations.Reader.ReadAsync();
+
+        Assert.NotSame(first, second);
+        await first.Completion.WaitAsync(TimeSpan.FromSeconds(10));
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Fact(Timeout = 20000)]
+    public async Task Run_DaemonAnswersHeartbeats_StaysOnOneConnection()
+    {
+        await using var daemon = new SocketFakeDaemon(_dir.File("d.sock"));
+        using var stop = new CancellationTokenSource();
+        Task run = StartAgent(daemon.Path, new RecordingPresenter(), stop.Token, heartbeat: TimeSpan.FromMilliseconds(100));
+        (JsonRpcConnection first, _) = await daemon.Registrations.Reader.ReadAsync();
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        Assert.Null(first.CloseReason);
+        Assert.False(daemon.Registrations.Reader.TryRead(out _));
+        await stop.CancelAsync();
+        await run;
+    }
+
     [Fact(Timeout = 10000)]
     public async Task Run_DaemonNotThereYet_ConnectsOnceItListens()
     {
@@ -98,7 +130,7 @@ public sealed class AgentRunnerTests : IDisposable
         Assert.NotEqual("the test dropped it", connection.CloseReason);
     }
 
-    private static Task StartAgent(string socketPath, RecordingPresenter presenter, CancellationToken stop, Func<Launcher.Platform.Ipc.PeerCredentials, string?>? verify = null)
+    private static Task StartAgent(string socketPath, RecordingPresenter presenter, CancellationToken stop, Func<Launcher.Platform.Ipc.PeerCredentials, string?>? verify = null, TimeSpan? heartbeat = null)
     {
         var acks = new AckOutbox(NullLogger.Instance);
         var inbox = new NotificationInbox(SeenNotifications.InMemory(), presenter, acks, TimeProvider.System, NullLogger.Instance);
@@ -119,7 +151,11 @@ public sealed class AgentRunnerTests : IDisposable
             acks,
             new ReconnectBackoff(new Random(1), TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(100)),
             TimeProvider.System,
-            NullLogger.Instance);
+            NullLogger.Instance)
+        {
+            HeartbeatInterval = heartbeat ?? TimeSpan.FromSeconds(60),
+            HeartbeatTimeout = heartbeat ?? TimeSpan.FromSeconds(15),
+        };
         return Task.Run(() => runner.RunAsync(stop), CancellationToken.None);
     }
 }

@@ -1,3 +1,4 @@
+using Launcher.Contracts.Status;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Threading.Channels;
@@ -30,6 +31,16 @@ internal sealed class SocketFakeDaemon : IAsyncDisposable
             {
                 Acks.Writer.TryWrite(request);
                 return ValueTask.FromResult(new AckNotificationResult { Id = request.Id, AlreadyAcknowledged = false });
+            })
+            .Add(Methods.DaemonStatus, async (context, request, cancellationToken) =>
+            {
+                // A hung daemon: the socket stays open, the call never answers.
+                if (HangStatus)
+                {
+                    await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+                }
+
+                return new StatusResult { Version = "fake", UptimeSeconds = 0, Pid = 1, DevMode = true, Agents = [], Connections = 1, PendingNotifications = 0 };
             });
         _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         _listener.Bind(new UnixDomainSocketEndPoint(path));
@@ -38,6 +49,9 @@ internal sealed class SocketFakeDaemon : IAsyncDisposable
     }
 
     public string Path { get; }
+
+    /// <summary>Makes daemon/status never answer, like a daemon that hangs with its socket open.</summary>
+    public bool HangStatus { get; set; }
 
     public Channel<(JsonRpcConnection Connection, RegisterParams Request)> Registrations { get; } = Channel.CreateUnbounded<(JsonRpcConnection, RegisterParams)>();
 

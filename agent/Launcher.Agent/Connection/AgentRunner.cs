@@ -1,3 +1,4 @@
+using Launcher.Contracts;
 using Launcher.Agent.Notifications;
 using Launcher.Contracts.Agents;
 using Launcher.Platform.Ipc.Client;
@@ -109,7 +110,7 @@ internal sealed class AgentRunner
                 RegisterResult registered = await client.RegisterAsync(_registration(), cancellationToken).ConfigureAwait(false);
                 Log.Connected(_logger, client.Daemon?.Uid ?? 0, client.Daemon?.Pid ?? 0, registered.AgentId, registered.Uid, registered.Pending);
                 await _acks.AttachAsync(client, cancellationToken).ConfigureAwait(false);
-                await client.Connection.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await WatchAsync(client, cancellationToken).ConfigureAwait(false);
                 string reason = client.Connection.CloseReason ?? "closed";
                 Log.Disconnected(_logger, reason);
                 return reason;
@@ -131,6 +132,47 @@ internal sealed class AgentRunner
             finally
             {
                 _acks.Detach(client);
+            }
+        }
+    }
+
+    /// <summary>How often a registered agent checks that the daemon still answers.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a heartbeat may take before the connection is given up and made again.</summary>
+    public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Waits for the connection to end. A daemon that dies closes the socket and ends it at once; one that hangs
+    /// with the socket open would not, so a cheap daemon/status every <see cref="HeartbeatInterval"/> that gets no
+    /// answer within <see cref="HeartbeatTimeout"/> closes the connection, and the reconnect loop takes over.
+    /// </summary>
+    private async Task WatchAsync(LauncherClient client, CancellationToken cancellationToken)
+    {
+        Task completion = client.Connection.Completion;
+        using var heartbeat = new PeriodicTimer(HeartbeatInterval, _time);
+        while (!completion.IsCompleted)
+        {
+            Task<bool> tick = heartbeat.WaitForNextTickAsync(cancellationToken).AsTask();
+            if (await Task.WhenAny(completion, tick).ConfigureAwait(false) == completion)
+            {
+                return;
+            }
+
+            await tick.ConfigureAwait(false);
+            try
+            {
+                await client.Connection.InvokeAsync(Methods.DaemonStatus, EmptyParams.Instance, cancellationToken, HeartbeatTimeout).ConfigureAwait(false);
+            }
+            catch (RpcTimeoutException)
+            {
+                Log.HeartbeatMissed(_logger, HeartbeatTimeout.TotalSeconds);
+                client.Connection.Close($"the daemon did not answer a heartbeat within {HeartbeatTimeout.TotalSeconds:0.#} s");
+                return;
+            }
+            catch (RpcException)
+            {
+                // An answer, even an error, means the daemon is alive.
             }
         }
     }
