@@ -10,7 +10,7 @@ namespace Launcher.Daemon.Handlers;
 /// <summary><c>daemon/status</c>.</summary>
 internal sealed class StatusMethods : IMethodModule
 {
-    private static readonly TimeSpan s_pendingCountFreshFor = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan s_pendingCountFreshFor = TimeSpan.FromSeconds(1);
 
     private readonly DaemonInfo _info;
     private readonly DaemonOptions _options;
@@ -21,6 +21,7 @@ internal sealed class StatusMethods : IMethodModule
     private readonly Lock _pendingLock = new();
     private int _pendingCount;
     private long _pendingCountAt = long.MinValue;
+    private long _pendingCountVersion = -1;
 
     public StatusMethods(DaemonInfo info, DaemonOptions options, SessionRegistry sessions, NotificationStore store, IdentityService identity, TimeProvider time)
     {
@@ -54,17 +55,20 @@ internal sealed class StatusMethods : IMethodModule
     }
 
     /// <summary>
-    /// The outbox count costs a SQLite query; status is polled by scripts and monitors, so one count serves every
-    /// call within a short window (the figure is a snapshot either way).
+    /// The outbox count costs a SQLite query, and status is open to every local user and polled by agents'
+    /// heartbeats, scripts and monitors. One count serves every call until a write commits (the store's version
+    /// moves) or a second passes (expiry changes the count without a write).
     /// </summary>
     private int PendingCount()
     {
         lock (_pendingLock)
         {
-            if (_pendingCountAt == long.MinValue || _time.GetElapsedTime(_pendingCountAt) >= s_pendingCountFreshFor)
+            long version = _store.Version;
+            if (version != _pendingCountVersion || _time.GetElapsedTime(_pendingCountAt) >= s_pendingCountFreshFor)
             {
                 _pendingCount = _store.PendingCount(_time.GetUtcNow());
                 _pendingCountAt = _time.GetTimestamp();
+                _pendingCountVersion = version;
             }
 
             return _pendingCount;

@@ -18,6 +18,7 @@ internal sealed class NotificationStore : IAsyncDisposable
     private readonly Channel<WriteOperation> _writes = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SqliteConnection _writer;
     private readonly Task _writerLoop;
+    private long _version;
 
     public NotificationStore(string databasePath)
     {
@@ -67,6 +68,10 @@ internal sealed class NotificationStore : IAsyncDisposable
             """);
         _writerLoop = Task.Run(WriterLoopAsync);
     }
+
+    /// <summary>Goes up with every committed write group, before its callers learn of it: a cached count taken at an
+    /// older version is out of date.</summary>
+    public long Version => Volatile.Read(ref _version);
 
     /// <summary>Stores a notification; returns once it is committed.</summary>
     public Task AddAsync(StoredNotification notification)
@@ -245,6 +250,7 @@ internal sealed class NotificationStore : IAsyncDisposable
             }
 
             transaction.Commit();
+            Interlocked.Increment(ref _version);
         }
         catch (SqliteException ex)
         {

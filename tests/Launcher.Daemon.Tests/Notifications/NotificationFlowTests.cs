@@ -29,6 +29,24 @@ public sealed class NotificationFlowTests
     }
 
     [Fact(Timeout = 20000)]
+    public async Task Status_PendingCount_IsExactRightAfterSendAndAck()
+    {
+        await using var daemon = new DaemonHarness();
+        (JsonRpcConnection alice, ChannelReader<ShowNotificationParams> inbox) = await RegisterAgentAsync(daemon, 1000);
+        JsonRpcConnection admin = daemon.Connect(DaemonHarness.Root);
+        Assert.Equal(0, (await admin.InvokeAsync(Methods.DaemonStatus, EmptyParams.Instance)).PendingNotifications);
+
+        SendNotificationResult sent = await admin.InvokeAsync(Methods.NotificationSend, new SendNotificationParams { Uid = 1000, Title = "t", Body = "b" });
+        int afterSend = (await admin.InvokeAsync(Methods.DaemonStatus, EmptyParams.Instance)).PendingNotifications;
+        await inbox.ReadAsync();
+        await alice.InvokeAsync(Methods.NotificationAck, new AckNotificationParams { Id = sent.Id, Outcome = NotificationOutcomes.Shown });
+        int afterAck = (await admin.InvokeAsync(Methods.DaemonStatus, EmptyParams.Instance)).PendingNotifications;
+
+        Assert.Equal(1, afterSend);
+        Assert.Equal(0, afterAck);
+    }
+
+    [Fact(Timeout = 20000)]
     public async Task Ack_OfAnotherUsersNotification_IsNotFound()
     {
         await using var daemon = new DaemonHarness();
