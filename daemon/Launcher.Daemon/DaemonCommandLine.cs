@@ -16,7 +16,7 @@ internal static class DaemonCommandLine
     public static RootCommand Build()
     {
         var socket = new Option<string?>("--socket") { Description = "The Unix socket to listen on (default: /run/launcher/launcherd.sock; macOS /var/run/launcher/launcherd.sock)." };
-        var stateDir = new Option<string?>("--state-dir") { Description = "The root-owned state directory (default: /var/lib/launcher; macOS /Library/Application Support/Launcher)." };
+        var stateDir = new Option<string?>("--state-dir") { Description = "The root-owned state directory (default: /var/lib/launcher; macOS /var/db/launcher)." };
         var dev = new Option<bool>("--dev") { Description = "Run unprivileged: state and socket under ./.launcher-dev, the daemon's own uid is admin." };
         var keyStore = new Option<string>("--key-store") { Description = "Where the machine key lives.", DefaultValueFactory = _ => "auto" };
         keyStore.AcceptOnlyFromAmong("auto", "secure-enclave", "tpm", "software");

@@ -17,7 +17,7 @@ internal static class DefaultPaths
     /// <summary>The daemon's root-owned state directory.</summary>
     public static string DaemonStateDirectory(bool dev) => dev
         ? Path.Combine(Environment.CurrentDirectory, DevDirectoryName, "state")
-        : OperatingSystem.IsMacOS() ? "/Library/Application Support/Launcher" : "/var/lib/launcher";
+        : OperatingSystem.IsMacOS() ? "/var/db/launcher" : "/var/lib/launcher";
 
     /// <summary>
     /// A user agent's state directory (seen notifications, the software user key): macOS
