@@ -51,7 +51,7 @@ internal sealed class IdentityService : IDisposable
     {
         lock (_lock)
         {
-            LoadLocked(allowCreate: true);
+            LoadLocked();
         }
     }
 
@@ -88,7 +88,7 @@ internal sealed class IdentityService : IDisposable
             _public = null;
             _store.Delete();
             SecureFile.TryDelete(_markerPath);
-            LoadLocked(allowCreate: true);
+            LoadLocked();
             return ResultLocked();
         }
     }
@@ -149,11 +149,11 @@ internal sealed class IdentityService : IDisposable
     {
         if (_state == IdentityStates.Unavailable && _time.GetElapsedTime(_lastAttempt) >= s_retryAfter)
         {
-            LoadLocked(allowCreate: true);
+            LoadLocked();
         }
     }
 
-    private void LoadLocked(bool allowCreate)
+    private void LoadLocked()
     {
         _lastAttempt = _time.GetTimestamp();
         IdentityMarker? marker;
@@ -187,12 +187,6 @@ internal sealed class IdentityService : IDisposable
                 if (marker is not null)
                 {
                     SetLost($"the key of identity {marker.Thumbprint} is missing from {_options.StateDirectory}");
-                    return;
-                }
-
-                if (!allowCreate)
-                {
-                    SetUnavailable("no key");
                     return;
                 }
 
