@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the native key shim for this machine and copies it to artifacts/native/, where
-# daemon/Launcher.Platform picks it up and copies it beside every assembly that references it.
+# native/Launcher.Platform picks it up and copies it beside every assembly that references it.
 #
 #   Linux: native/linux (C over tpm2-tss, CMake) -> liblauncher_native.so and lnk-bench-sign
 #   macOS: delegates to native/macos/build.sh

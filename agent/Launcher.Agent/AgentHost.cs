@@ -6,7 +6,7 @@ using Launcher.Agent.UserKeys;
 using Launcher.Contracts.Agents;
 using Launcher.Platform.Files;
 using Launcher.Platform.Ipc;
-using Launcher.Platform.Ipc.Client;
+using Launcher.Client;
 using Launcher.Rpc;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;

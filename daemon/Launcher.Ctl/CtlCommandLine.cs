@@ -180,7 +180,7 @@ internal static class CtlCommandLine
         command.SetAction((parse, cancellationToken) => env.RunAsync(parse, cancellationToken, async (client, token) =>
         {
             using JsonDocument request = JsonDocument.Parse(parse.GetValue(parameters) ?? "{}");
-            var raw = new Launcher.Rpc.RpcMethod<JsonElement, JsonElement>(parse.GetValue(method)!, Launcher.Platform.Ipc.Client.ClientJsonContext.Default.JsonElement, Launcher.Platform.Ipc.Client.ClientJsonContext.Default.JsonElement);
+            var raw = new Launcher.Rpc.RpcMethod<JsonElement, JsonElement>(parse.GetValue(method)!, Launcher.Client.ClientJsonContext.Default.JsonElement, Launcher.Client.ClientJsonContext.Default.JsonElement);
             JsonElement result = await client.InvokeAsync(raw, request.RootElement, token).ConfigureAwait(false);
             await env.Out.WriteAsync(CtlJson.Format(result) + "\n").ConfigureAwait(false);
             return CtlExitCodes.Ok;

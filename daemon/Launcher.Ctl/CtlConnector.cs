@@ -1,4 +1,4 @@
-using Launcher.Platform.Ipc.Client;
+using Launcher.Client;
 
 namespace Launcher.Ctl;
 

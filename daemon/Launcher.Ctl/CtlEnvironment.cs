@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Launcher.Platform.Ipc;
-using Launcher.Platform.Ipc.Client;
+using Launcher.Client;
 
 namespace Launcher.Ctl;
 

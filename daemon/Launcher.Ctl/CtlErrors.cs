@@ -1,5 +1,5 @@
 using Launcher.Contracts;
-using Launcher.Platform.Ipc.Client;
+using Launcher.Client;
 using Launcher.Rpc;
 
 namespace Launcher.Ctl;

@@ -4,7 +4,7 @@ using Launcher.Agent.UserKeys;
 using Launcher.Contracts;
 using Launcher.Contracts.Agents;
 using Launcher.Contracts.Notifications;
-using Launcher.Platform.Ipc.Client;
+using Launcher.Client;
 using Launcher.Rpc;
 using Microsoft.Extensions.Logging.Abstractions;
 

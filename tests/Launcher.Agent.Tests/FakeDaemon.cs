@@ -5,7 +5,7 @@ using Launcher.Contracts;
 using Launcher.Contracts.Agents;
 using Launcher.Contracts.Identity;
 using Launcher.Contracts.Notifications;
-using Launcher.Platform.Ipc.Client;
+using Launcher.Client;
 using Launcher.Rpc;
 
 namespace Launcher.Agent.Tests;

@@ -3,7 +3,7 @@ using Launcher.Contracts;
 using Launcher.Contracts.Identity;
 using Launcher.Contracts.Notifications;
 using Launcher.Contracts.Status;
-using Launcher.Platform.Ipc.Client;
+using Launcher.Client;
 using Launcher.Rpc;
 
 namespace Launcher.Ctl.Tests;

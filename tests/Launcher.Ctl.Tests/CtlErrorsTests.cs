@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using Launcher.Contracts;
-using Launcher.Platform.Ipc.Client;
+using Launcher.Client;
 using Launcher.Rpc;
 
 namespace Launcher.Ctl.Tests;

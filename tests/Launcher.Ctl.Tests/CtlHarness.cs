@@ -1,6 +1,6 @@
 using System.IO.Pipelines;
 using Launcher.Ctl;
-using Launcher.Platform.Ipc.Client;
+using Launcher.Client;
 using Launcher.Rpc;
 
 namespace Launcher.Ctl.Tests;

@@ -1,7 +1,7 @@
 using Launcher.Contracts;
 using Launcher.Agent.Notifications;
 using Launcher.Contracts.Agents;
-using Launcher.Platform.Ipc.Client;
+using Launcher.Client;
 using Launcher.Rpc;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,6 @@
 using Launcher.Contracts;
 using Launcher.Contracts.Notifications;
-using Launcher.Platform.Ipc.Client;
+using Launcher.Client;
 using Launcher.Rpc;
 using Microsoft.Extensions.Logging;
 

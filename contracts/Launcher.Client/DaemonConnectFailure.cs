@@ -1,4 +1,4 @@
-namespace Launcher.Platform.Ipc.Client;
+namespace Launcher.Client;
 
 /// <summary>Why connecting to the daemon's socket failed; each has its own advice for the user.</summary>
 internal enum DaemonConnectFailure

@@ -5,9 +5,10 @@ using Launcher.Contracts.Agents;
 using Launcher.Contracts.Identity;
 using Launcher.Contracts.Notifications;
 using Launcher.Contracts.Status;
+using Launcher.Platform.Ipc;
 using Launcher.Rpc;
 
-namespace Launcher.Platform.Ipc.Client;
+namespace Launcher.Client;
 
 /// <summary>
 /// A typed client of the daemon's local API over one JSON-RPC connection: the one copy launcherctl, the agent, the

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Launcher.Platform.Ipc.Client;
+namespace Launcher.Client;
 
 /// <summary>Lets callers receive a result as the daemon sent it (a JsonElement), e.g. for <c>launcherctl --json</c>.</summary>
 [JsonSerializable(typeof(JsonElement))]

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
+using Launcher.Platform.Ipc;
 
-namespace Launcher.Platform.Ipc.Client;
+namespace Launcher.Client;
 
 /// <summary>Connects a Unix stream socket to the daemon with a bound on the wait, naming the cause of a failure.</summary>
 internal static class DaemonSocket

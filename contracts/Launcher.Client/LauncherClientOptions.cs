@@ -1,7 +1,8 @@
+using Launcher.Platform.Ipc;
 using Launcher.Rpc;
 using Microsoft.Extensions.Logging;
 
-namespace Launcher.Platform.Ipc.Client;
+namespace Launcher.Client;
 
 /// <summary>How <see cref="LauncherClient.ConnectAsync"/> reaches the daemon and what the client serves in return.</summary>
 internal sealed class LauncherClientOptions

@@ -1,4 +1,4 @@
-namespace Launcher.Platform.Ipc.Client;
+namespace Launcher.Client;
 
 /// <summary>Connecting to the daemon failed before any message was exchanged.</summary>
 internal sealed class DaemonConnectException : Exception
