@@ -239,6 +239,8 @@ public sealed class TpmPublic
                     throw new TpmFormatException("ecc.unique: a coordinate is longer than the curve");
                 }
 
+                RequireOnCurve(result);
+
                 break;
             }
 
@@ -248,6 +250,18 @@ public sealed class TpmPublic
 
         reader.ExpectEnd("TPMT_PUBLIC");
         return result;
+    }
+
+    private static void RequireOnCurve(TpmPublic key)
+    {
+        try
+        {
+            using var ecdsa = ECDsa.Create(key.EcParameters());
+        }
+        catch (CryptographicException)
+        {
+            throw new TpmFormatException("ecc.unique: the point is not on the curve");
+        }
     }
 
     private void RequireType(ushort type)

@@ -73,6 +73,7 @@ public static class EkCertificateChecker
             }
 
             chain.ChainPolicy.ExtraStore.AddRange(extra.ToArray());
+            chain.ChainPolicy.ExtraStore.AddRange(trust.Intermediates.ToArray());
             if (chain.Build(certificate))
             {
                 return null;

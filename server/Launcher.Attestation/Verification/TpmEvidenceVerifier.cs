@@ -90,9 +90,9 @@ public static class TpmEvidenceVerifier
             throw new AttestationException("the AK's attributes are not those of a restricted signing key made in the TPM (fixedTPM, fixedParent, sensitiveDataOrigin, restricted, sign; not decrypt)");
         }
 
-        if (ak.Scheme != TpmAlg.EcDsa || ak.SchemeHash != TpmAlg.Sha256 || ak.NameAlg != TpmAlg.Sha256)
+        if (ak.Scheme != TpmAlg.EcDsa || ak.SchemeHash != TpmAlg.Sha256 || ak.NameAlg is not (TpmAlg.Sha256 or TpmAlg.Sha384))
         {
-            throw new AttestationException("the AK must sign with ECDSA over SHA-256 and be named with SHA-256");
+            throw new AttestationException("the AK must sign with ECDSA over SHA-256 and be named with SHA-256 or SHA-384");
         }
     }
 

@@ -4,16 +4,19 @@ using System.Security.Cryptography.X509Certificates;
 namespace Launcher.Attestation.Verification;
 
 /// <summary>
-/// What a fleet server trusts about TPMs: a directory of TPM makers' root certificates, and an allow-list of EK
-/// public keys (SHA-256 of their SubjectPublicKeyInfo, hex) for TPMs without a certificate. Nothing is trusted by
+/// What a fleet server trusts about TPMs: a directory of TPM makers' certificates, and an allow-list of EK public
+/// keys (SHA-256 of their SubjectPublicKeyInfo, hex) for TPMs without a certificate. Self-signed certificates in
+/// the directory are roots; the others are intermediates that may complete a chain (TPMs rarely store their
+/// issuing CA in NV, and a server offline cannot follow the certificate's AIA address). Nothing is trusted by
 /// default: with neither configured, no EK is ever "verified".
 /// </summary>
 public sealed class TpmTrust
 {
     /// <summary>Creates a trust configuration.</summary>
-    public TpmTrust(IReadOnlyList<X509Certificate2> roots, IEnumerable<string> ekAllowList)
+    public TpmTrust(IReadOnlyList<X509Certificate2> roots, IEnumerable<string> ekAllowList, IReadOnlyList<X509Certificate2>? intermediates = null)
     {
         Roots = roots;
+        Intermediates = intermediates ?? [];
         EkAllowList = new HashSet<string>(ekAllowList.Select(Normalise), StringComparer.Ordinal);
     }
 
@@ -22,6 +25,9 @@ public sealed class TpmTrust
 
     /// <summary>The TPM makers' roots.</summary>
     public IReadOnlyList<X509Certificate2> Roots { get; }
+
+    /// <summary>The makers' intermediate CAs that the directory holds.</summary>
+    public IReadOnlyList<X509Certificate2> Intermediates { get; }
 
     /// <summary>Allowed EKs by SHA-256 of their SubjectPublicKeyInfo (lower-case hex).</summary>
     public IReadOnlySet<string> EkAllowList { get; }
@@ -33,6 +39,7 @@ public sealed class TpmTrust
     public static TpmTrust Load(string? rootsDirectory, string? allowListFile)
     {
         var roots = new List<X509Certificate2>();
+        var intermediates = new List<X509Certificate2>();
         if (rootsDirectory is not null)
         {
             foreach (string path in Directory.EnumerateFiles(rootsDirectory).Order(StringComparer.Ordinal))
@@ -54,7 +61,10 @@ public sealed class TpmTrust
                     loaded.ImportFromPem(System.Text.Encoding.ASCII.GetString(bytes));
                 }
 
-                roots.AddRange(loaded);
+                foreach (X509Certificate2 certificate in loaded)
+                {
+                    (certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData) ? roots : intermediates).Add(certificate);
+                }
             }
         }
 
@@ -78,7 +88,7 @@ public sealed class TpmTrust
             }
         }
 
-        return new TpmTrust(roots, allowed);
+        return new TpmTrust(roots, allowed, intermediates);
     }
 
     /// <summary>The allow-list form of an EK: SHA-256 of its SubjectPublicKeyInfo, lower-case hex.</summary>
