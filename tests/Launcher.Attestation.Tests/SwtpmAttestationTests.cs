@@ -147,7 +147,7 @@ public sealed class SwtpmAttestationTests : IClassFixture<SwtpmWithEk>
         // A software key with the machine key's attributes, presented as "the" key with its own jwk: the certify
         // from the TPM names another object.
         using var software = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        byte[] softwarePublic = TpmPublicBuilder.EccSigningKey(software, TpmPublicBuilder.MachineKeyAttributes, restricted: false);
+        byte[] softwarePublic = TpmPublicBuilder.Inner(TpmPublicBuilder.EccSigningKey(software, TpmPublicBuilder.MachineKeyAttributes, restricted: false));
         ECParameters p = software.ExportParameters(false);
 
         var error = Assert.Throws<AttestationException>(() =>
@@ -159,7 +159,7 @@ public sealed class SwtpmAttestationTests : IClassFixture<SwtpmWithEk>
     public void Verify_TamperedAkPublicArea_IsRefused()
     {
         // One bit of y flipped: the point leaves the curve.
-        byte[] ak = _tpm.Read("ak.pub");
+        byte[] ak = TpmPublicBuilder.Inner(_tpm.Read("ak.pub"));
         ak[^1] ^= 0x01;
 
         var error = Assert.Throws<AttestationException>(() => Verify(Evidence() with { AkPublic = ak }, TrustTestCa()));
@@ -171,7 +171,7 @@ public sealed class SwtpmAttestationTests : IClassFixture<SwtpmWithEk>
     {
         // A well-formed AK public area of another key, with the real AK's attributes: the certify signature fails.
         using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        byte[] ak = TpmPublicBuilder.EccSigningKey(other, TpmPublicBuilder.AkAttributes, restricted: true);
+        byte[] ak = TpmPublicBuilder.Inner(TpmPublicBuilder.EccSigningKey(other, TpmPublicBuilder.AkAttributes, restricted: true));
 
         var error = Assert.Throws<AttestationException>(() => Verify(Evidence() with { AkPublic = ak }, TrustTestCa()));
         Assert.Contains("signature does not verify", error.Message, StringComparison.Ordinal);
@@ -180,9 +180,9 @@ public sealed class SwtpmAttestationTests : IClassFixture<SwtpmWithEk>
     [SwtpmFact]
     public void Verify_AkWithoutRestricted_IsRefused()
     {
-        byte[] ak = _tpm.Read("ak.pub");
-        uint attributes = BinaryPrimitives.ReadUInt32BigEndian(ak.AsSpan(2 + 4));
-        BinaryPrimitives.WriteUInt32BigEndian(ak.AsSpan(2 + 4), attributes & ~(uint)TpmObjectAttributes.Restricted);
+        byte[] ak = TpmPublicBuilder.Inner(_tpm.Read("ak.pub"));
+        uint attributes = BinaryPrimitives.ReadUInt32BigEndian(ak.AsSpan(4));
+        BinaryPrimitives.WriteUInt32BigEndian(ak.AsSpan(4), attributes & ~(uint)TpmObjectAttributes.Restricted);
 
         var error = Assert.Throws<AttestationException>(() => Verify(Evidence() with { AkPublic = ak }, TrustTestCa()));
         Assert.Contains("restricted signing key", error.Message, StringComparison.Ordinal);
@@ -191,14 +191,16 @@ public sealed class SwtpmAttestationTests : IClassFixture<SwtpmWithEk>
     private VerifiedEvidence Verify(TpmEvidence evidence, TpmTrust trust) =>
         TpmEvidenceVerifier.Verify(evidence, SwtpmWithEk.ToolsCertifyNonce, KeyX(), KeyY(), trust, DateTimeOffset.UtcNow);
 
+    // tpm2-tools writes public areas as TPM2B_PUBLIC and signatures as TPMT_SIGNATURE; the daemon's shim sends
+    // TPMT_PUBLIC and DER, so the test converts.
     private TpmEvidence Evidence() => new()
     {
-        EkPublic = _tpm.Read("ek-rsa.pub"),
+        EkPublic = TpmPublicBuilder.Inner(_tpm.Read("ek-rsa.pub")),
         EkCertificate = _tpm.Read("ek-rsa.crt"),
-        AkPublic = _tpm.Read("ak.pub"),
-        KeyPublic = _tpm.Read("key.pub"),
+        AkPublic = TpmPublicBuilder.Inner(_tpm.Read("ak.pub")),
+        KeyPublic = TpmPublicBuilder.Inner(_tpm.Read("key.pub")),
         CertifyInfo = _tpm.Read("attest.out"),
-        CertifySignature = _tpm.Read("sig.out"),
+        CertifySignature = TpmSignature.Parse(_tpm.Read("sig.out")).ToDer(),
     };
 
     private byte[] KeyX() => TpmPublic.ParseSized(_tpm.Read("key.pub")).EcParameters().Q.X!;

@@ -92,11 +92,11 @@ public sealed class TpmStructureTests
         byte[] certify = TpmPublicBuilder.CertifyInfo(TpmPublic.ParseSized(akPublic).ComputeName(), nonce, TpmPublic.ParseSized(keyPublic).ComputeName());
         var evidence = new TpmEvidence
         {
-            EkPublic = TpmPublicBuilder.EccEk(ek),
-            AkPublic = akPublic,
-            KeyPublic = keyPublic,
+            EkPublic = TpmPublicBuilder.Inner(TpmPublicBuilder.EccEk(ek)),
+            AkPublic = TpmPublicBuilder.Inner(akPublic),
+            KeyPublic = TpmPublicBuilder.Inner(keyPublic),
             CertifyInfo = certify,
-            CertifySignature = TpmPublicBuilder.Signature(ak, certify),
+            CertifySignature = TpmSignature.Parse(TpmPublicBuilder.Signature(ak, certify)).ToDer(),
         };
         ECParameters p = machine.ExportParameters(false);
 

@@ -39,6 +39,30 @@ public sealed class TpmSignature
         return new TpmSignature(hash, r, s);
     }
 
+    /// <summary>The signature as DER (SEQUENCE { INTEGER r, INTEGER s }), the form the daemon's shim returns.</summary>
+    public byte[] ToDer()
+    {
+        var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            writer.WriteIntegerUnsigned(TrimLeadingZeros(R));
+            writer.WriteIntegerUnsigned(TrimLeadingZeros(S));
+        }
+
+        return writer.Encode();
+    }
+
+    private static ReadOnlySpan<byte> TrimLeadingZeros(byte[] value)
+    {
+        int start = 0;
+        while (start < value.Length - 1 && value[start] == 0)
+        {
+            start++;
+        }
+
+        return value.AsSpan(start);
+    }
+
     /// <summary>Whether this signature over <paramref name="data"/> verifies with the ECC key <paramref name="signer"/>.</summary>
     public bool Verify(TpmPublic signer, ReadOnlySpan<byte> data)
     {

@@ -35,11 +35,9 @@ public static class TpmEvidenceVerifier
         CheckKey(key, proofX, proofY);
 
         TpmAttest attest;
-        TpmSignature signature;
         try
         {
             attest = TpmAttest.ParseCertify(evidence.CertifyInfo);
-            signature = TpmSignature.Parse(evidence.CertifySignature);
         }
         catch (TpmFormatException e)
         {
@@ -57,7 +55,7 @@ public static class TpmEvidenceVerifier
             throw new AttestationException("certify: the certified object is not the machine key whose public area was sent");
         }
 
-        if (signature.HashAlg != TpmAlg.Sha256 || !signature.Verify(ak, attest.Raw))
+        if (!VerifyDer(ak, attest.Raw, evidence.CertifySignature))
         {
             throw new AttestationException("certify: the signature does not verify with the AK");
         }
@@ -66,11 +64,24 @@ public static class TpmEvidenceVerifier
         return new VerifiedEvidence(ek, ak, ak.ComputeName(), key, verdict);
     }
 
-    private static TpmPublic Parse(byte[] tpm2bPublic, string what)
+    private static bool VerifyDer(TpmPublic signer, byte[] data, byte[] derSignature)
+    {
+        using var ecdsa = ECDsa.Create(signer.EcParameters());
+        try
+        {
+            return ecdsa.VerifyData(data, derSignature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    private static TpmPublic Parse(byte[] tpmtPublic, string what)
     {
         try
         {
-            return TpmPublic.ParseSized(tpm2bPublic);
+            return TpmPublic.Parse(tpmtPublic);
         }
         catch (TpmFormatException e)
         {
