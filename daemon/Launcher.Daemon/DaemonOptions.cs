@@ -39,6 +39,15 @@ internal sealed class DaemonOptions
     /// </summary>
     public string? ClientRequirement { get; init; }
 
+    /// <summary>
+    /// macOS: how long one client's code-signing check may take; the check runs off the accept loop, and a client
+    /// whose check takes longer is refused.
+    /// </summary>
+    public TimeSpan CodeSigningCheckTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>macOS: how many connections may wait for their code-signing check at once; more are refused.</summary>
+    public int MaxPendingCodeSigningChecks { get; init; } = 64;
+
     /// <summary>The uid that counts as admin besides root (the daemon's own uid in dev mode).</summary>
     public uint? ExtraAdminUid { get; init; }
 }
