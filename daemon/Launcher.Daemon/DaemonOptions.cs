@@ -35,7 +35,9 @@ internal sealed class DaemonOptions
 
     /// <summary>
     /// macOS: a code-signing requirement every non-root client must satisfy (checked against the audit token read
-    /// right after accept), e.g. <c>anchor apple generic and certificate leaf[subject.OU] = "TEAMID"</c>.
+    /// right after accept), e.g. <c>(identifier "com.launcher.agent" or identifier "com.launcher.ctl") and anchor
+    /// apple generic and certificate leaf[subject.OU] = "TEAMID"</c>. Defence in depth on top of the uid checks, not a
+    /// substitute for them (docs/macos.md).
     /// </summary>
     public string? ClientRequirement { get; init; }
 
