@@ -75,7 +75,7 @@ final class ExportsTests: XCTestCase {
 
     /// The loaded key is cached per blob: signing twice unwraps once, a second blob gets its own entry, and a
     /// context opened after close still signs with the blob (the cache is an optimisation, never state).
-    func testLoadedKeys_AreCachedPerBlob_AndACloseDropsThem() throws {
+    func testLoadedKeys_AreCachedPerBlob_AndANewContextStartsEmpty() throws {
         try XCTSkipUnless(SecureEnclave.isAvailable, "no Secure Enclave on this Mac")
         let first = try createBlob(access: .always)
         let second = try createBlob(access: .always)
