@@ -31,6 +31,8 @@ internal sealed class SocketListener : BackgroundService
     private readonly TimeProvider _time;
     private readonly ICodeSigningVerifier _codeSigning;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Cancelled at stop so checks still waiting give up; never disposed (it has no timer), so a check that finishes
+    // late can still read it safely.
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _listener;
     private int _pendingChecks;
@@ -72,12 +74,6 @@ internal sealed class SocketListener : BackgroundService
         await Task.WhenAll(sessions.Select(s => s.Connection.DrainAndCloseAsync(_options.ShutdownGrace, "the daemon is stopping"))).ConfigureAwait(false);
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         SecureFile.TryDelete(_options.SocketPath);
-    }
-
-    public override void Dispose()
-    {
-        _stopping.Dispose();
-        base.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
