@@ -1,7 +1,10 @@
 #!/bin/bash
 # Checks the packaging files without installing anything: every launchd plist parses and has the keys launchd
-# needs, every shell script passes shellcheck, and the systemd units pass `systemd-analyze verify`. Tools that are
-# missing are reported as skipped; a check that runs and fails makes the script exit non-zero.
+# needs (and the values that matter: ProcessType, the agent's DOTNET_EnableDiagnostics, log paths that the rotation
+# covers), the hardened-runtime entitlements grant allow-jit only, the example configuration profile carries its
+# payloads, Distribution.xml names both architectures and macOS 14, the log rotation script works on a file held
+# open with O_APPEND, every shell script passes shellcheck, and the systemd units pass `systemd-analyze verify`.
+# Tools that are missing are reported as skipped; a check that runs and fails makes the script exit non-zero.
 #
 #   scripts/check-packaging.sh            (from anywhere; CI runs it on Linux)
 set -euo pipefail
