@@ -1,6 +1,6 @@
 using Launcher.Contracts;
-using Launcher.Daemon.Dispatch;
 using Launcher.Contracts.Identity;
+using Launcher.Daemon.Dispatch;
 using Launcher.Daemon.Identity;
 using Launcher.Daemon.Ipc;
 
@@ -16,6 +16,13 @@ internal sealed class IdentityMethods : IMethodModule
         _identity = identity;
     }
 
+    public void Register(MethodRegistry registry)
+    {
+        registry.Register(Methods.IdentityGet, (session, request, cancellationToken) => ValueTask.FromResult(ForCaller(_identity.Get(), session)));
+        registry.Register(Methods.IdentityProve, async (session, request, cancellationToken) => await _identity.ProveAsync(request, cancellationToken).ConfigureAwait(false));
+        registry.Register(Methods.IdentityReset, async (session, request, cancellationToken) => await Task.Run(_identity.Reset, cancellationToken).ConfigureAwait(false));
+    }
+
     /// <summary>
     /// The hardware serial number and platform UUID go to admins only: Linux keeps them root-only (DMI
     /// product_serial and product_uuid are 0400), and the daemon must not hand out what the OS withholds. Everything
@@ -25,11 +32,4 @@ internal sealed class IdentityMethods : IMethodModule
         session.Caller.IsAdmin || result.Facts is null
             ? result
             : result with { Facts = result.Facts with { SerialNumber = null, HardwareUuid = null } };
-
-    public void Register(MethodRegistry registry)
-    {
-        registry.Register(Methods.IdentityGet, (session, request, cancellationToken) => ValueTask.FromResult(ForCaller(_identity.Get(), session)));
-        registry.Register(Methods.IdentityProve, async (session, request, cancellationToken) => await _identity.ProveAsync(request, cancellationToken).ConfigureAwait(false));
-        registry.Register(Methods.IdentityReset, async (session, request, cancellationToken) => await Task.Run(_identity.Reset, cancellationToken).ConfigureAwait(false));
-    }
 }
