@@ -176,7 +176,7 @@ internal sealed class NotificationService : BackgroundService
         {
             await agent.Connection.NotifyAsync(Methods.NotificationShow, show).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is RpcConnectionLostException or RpcException or IOException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (ex is RpcConnectionLostException or RpcException or TimeoutException or IOException or OperationCanceledException or ObjectDisposedException)
         {
             // Still pending in the store: it goes out again when an agent of this uid connects.
             Log.DeliveryFailed(_logger, show.Id, agent.AgentId ?? "?", ex.Message);
