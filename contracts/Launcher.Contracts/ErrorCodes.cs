@@ -23,4 +23,10 @@ public static class ErrorCodes
 
     /// <summary>The agent could not do what was asked (no user key, presenter failed).</summary>
     public const int AgentFailed = 1006;
+
+    /// <summary>
+    /// The disk holding the daemon's state is full (SQLite's SQLITE_FULL, ENOSPC): nothing of the request was stored.
+    /// Retry once space is freed; the daemon keeps serving everything that does not write.
+    /// </summary>
+    public const int StorageFull = 1007;
 }

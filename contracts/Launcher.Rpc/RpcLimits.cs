@@ -1,8 +1,8 @@
 namespace Launcher.Rpc;
 
 /// <summary>
-/// Every limit of the JSON-RPC engine in one place. Defaults suit a local daemon with a thousand agents; each is
-/// configurable (the daemon binds them from its configuration section <c>Rpc</c>).
+/// Every limit of the JSON-RPC engine and of the local API's connections in one place. Defaults suit a local daemon
+/// with a thousand agents; each is configurable (the daemon binds them from its configuration section <c>Rpc</c>).
 /// </summary>
 public sealed class RpcLimits
 {
@@ -32,6 +32,26 @@ public sealed class RpcLimits
 
     /// <summary>Open connections per non-root uid, so one user cannot take every slot.</summary>
     public int MaxConnectionsPerUid { get; init; } = 1100;
+
+    /// <summary>
+    /// Of <see cref="MaxConnections"/>, the slots only admins (root) may take: however many connections other uids
+    /// open, an admin can still connect to look and act. Scaled down with the connection caps (at most an eighth).
+    /// </summary>
+    public int AdminConnectionReserve { get; init; } = 64;
+
+    /// <summary>
+    /// File descriptors kept free for everything but connections (assemblies loaded later, the outbox's SQLite
+    /// files, the key store, the one descriptor a refused connection briefly takes). The daemon sizes its
+    /// connection caps as RLIMIT_NOFILE minus the descriptors open at start minus this headroom.
+    /// </summary>
+    public int FileDescriptorHeadroom { get; init; } = 128;
+
+    /// <summary>
+    /// Notifications being written to one agent connection at once in the background. A send to an agent with
+    /// this many still being written does not queue another: the notification stays pending in the outbox and
+    /// goes out with the next redelivery sweep.
+    /// </summary>
+    public int MaxDeliveriesInFlightPerAgent { get; init; } = 256;
 
     /// <summary>Time a new connection has to deliver its first complete message (<see cref="Timeout.InfiniteTimeSpan"/>:
     /// none, for clients, which speak first and may then wait for the server).</summary>

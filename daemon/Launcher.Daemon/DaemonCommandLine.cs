@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Launcher.Daemon.Ipc;
 using Launcher.Platform.Ipc;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -60,6 +61,7 @@ internal static class DaemonCommandLine
 
     private static int Run(DaemonOptions options, LogLevel logLevel)
     {
+        // Every start failure ends here as one line on stderr and exit code 3: no log noise, no stack trace.
         IHost host;
         try
         {
@@ -70,7 +72,7 @@ internal static class DaemonCommandLine
 
             host = DaemonHost.Build(options, logLevel, Launcher.Platform.Facts.MachineFactsProvider.Collect());
         }
-        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException or ArgumentException)
+        catch (Exception ex) when (IsStartFailure(ex))
         {
             Console.Error.WriteLine($"launcherd: cannot start: {ex.Message}");
             return ExitStartFailed;
@@ -78,12 +80,13 @@ internal static class DaemonCommandLine
 
         try
         {
+            host.Services.GetRequiredService<SocketListener>().Open();
             host.Run();
             return ExitOk;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or UnauthorizedAccessException or IOException or System.Net.Sockets.SocketException or ArgumentException)
+        catch (Exception ex) when (IsStartFailure(ex))
         {
-            Console.Error.WriteLine($"launcherd: {ex.Message}");
+            Console.Error.WriteLine($"launcherd: cannot start: {ex.Message}");
             return ExitStartFailed;
         }
         finally
@@ -91,4 +94,7 @@ internal static class DaemonCommandLine
             host.Dispose();
         }
     }
+
+    private static bool IsStartFailure(Exception ex) =>
+        ex is InvalidOperationException or UnauthorizedAccessException or IOException or System.Net.Sockets.SocketException or ArgumentException;
 }

@@ -22,6 +22,9 @@ internal static class DaemonHost
         // Owner root and not group/world writable, except in dev mode where the daemon runs as the developer.
         StateDirectory.Ensure(options.StateDirectory, StateDirectoryMode, options.Dev ? null : 0u);
 
+        // Before any service writes to it: only an empty state directory is a first start.
+        StateInventory inventory = StateInventory.Take(options.StateDirectory);
+
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "launcherd" });
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(logLevel);
@@ -35,6 +38,7 @@ internal static class DaemonHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownGrace + TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(facts);
+        builder.Services.AddSingleton(inventory);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DaemonInfo>();
         builder.Services.AddSingleton<SessionRegistry>();

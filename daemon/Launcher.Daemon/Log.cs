@@ -44,8 +44,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "Notification {Id} failed in uid {Uid}'s session: {Detail}")]
     public static partial void NotificationFailedInSession(ILogger logger, string id, uint uid, string detail);
 
-    [LoggerMessage(EventId = 113, Level = LogLevel.Error, Message = "Accepting a connection failed")]
-    public static partial void AcceptFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 250, Level = LogLevel.Warning, Message = "Accepting a connection failed ({Error}: {Detail}); backing off briefly, open connections keep being served ({Suppressed} more failures not logged)")]
+    public static partial void AcceptFailed(ILogger logger, string error, string detail, int suppressed);
 
     [LoggerMessage(EventId = 114, Level = LogLevel.Warning, Message = "Reading peer credentials failed; connection dropped")]
     public static partial void PeerCredentialsFailed(ILogger logger, Exception exception);
@@ -76,4 +76,21 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 131, Level = LogLevel.Error, Message = "The code-signing check of {Caller} failed; connection refused")]
     public static partial void CodeSigningCheckFailed(ILogger logger, string caller, Exception exception);
+    [LoggerMessage(EventId = 251, Level = LogLevel.Information, Message = "Connection caps: {Total} in total ({Reserve} of them reserved for admins), {PerUid} per non-root uid")]
+    public static partial void ConnectionCaps(ILogger logger, int total, int reserve, int perUid);
+
+    [LoggerMessage(EventId = 252, Level = LogLevel.Debug, Message = "File descriptors: soft limit {Before} raised to {Soft} (hard {Hard}), {Open} open at start")]
+    public static partial void FileDescriptors(ILogger logger, ulong before, ulong soft, ulong hard, int open);
+
+    [LoggerMessage(EventId = 253, Level = LogLevel.Warning, Message = "RLIMIT_NOFILE is {Soft}: the connection cap is {Total} instead of {Configured} (raise LimitNOFILE)")]
+    public static partial void ConnectionCapsReduced(ILogger logger, ulong soft, int configured, int total);
+
+    [LoggerMessage(EventId = 254, Level = LogLevel.Warning, Message = "Cannot read the file-descriptor limit ({Reason}); using the configured connection caps")]
+    public static partial void FileDescriptorsUnknown(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 255, Level = LogLevel.Information, Message = "Notification {Id} not queued for agent {AgentId}: {Max} deliveries to it are still being written; the redelivery sweep sends it")]
+    public static partial void DeliveryDeferred(ILogger logger, string id, string agentId, int max);
+
+    [LoggerMessage(EventId = 256, Level = LogLevel.Error, Message = "Disk full under the state directory: {Method} answered with the disk-full error ({Detail})")]
+    public static partial void DiskFull(ILogger logger, string method, string detail);
 }

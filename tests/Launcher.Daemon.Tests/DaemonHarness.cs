@@ -21,7 +21,7 @@ internal sealed class DaemonHarness : IAsyncDisposable
     private readonly List<JsonRpcConnection> _connections = [];
     private readonly bool _ownsDirectory;
 
-    public DaemonHarness(TempDirectory? directory = null, bool allowUserKeyFallback = false)
+    public DaemonHarness(TempDirectory? directory = null, bool allowUserKeyFallback = false, MachineFactsInfo? facts = null)
     {
         _ownsDirectory = directory is null;
         Directory = directory ?? new TempDirectory();
@@ -34,10 +34,11 @@ internal sealed class DaemonHarness : IAsyncDisposable
             AllowUserKeyFallback = allowUserKeyFallback,
         };
         Sessions = new SessionRegistry();
+        Inventory = StateInventory.Take(Directory.Path);
         Store = new NotificationStore(Directory.File("outbox.db"));
         Notifications = new NotificationService(Store, Sessions, Options, TimeProvider.System, NullLogger<NotificationService>.Instance);
         KeyStore = new SoftwareKeyStore(Directory.File(KeyStoreFactory.SoftwareKeyFile), KeyClasses.Software);
-        Identity = new IdentityService(new KeyStoreSelection(KeyStore, []), Options, new MachineFactsInfo { OsName = "Test" }, Sessions, TimeProvider.System, NullLogger<IdentityService>.Instance);
+        Identity = new IdentityService(new KeyStoreSelection(KeyStore, []), Options, facts ?? new MachineFactsInfo { OsName = "Test" }, Inventory, Sessions, TimeProvider.System, NullLogger<IdentityService>.Instance);
         Identity.Initialize();
         Registry = new MethodRegistry(
             [
@@ -54,6 +55,9 @@ internal sealed class DaemonHarness : IAsyncDisposable
     public DaemonOptions Options { get; }
 
     public SessionRegistry Sessions { get; }
+
+    /// <summary>What the state directory held before the harness opened the outbox.</summary>
+    public StateInventory Inventory { get; }
 
     public NotificationStore Store { get; }
 
@@ -73,7 +77,7 @@ internal sealed class DaemonHarness : IAsyncDisposable
         var server = new JsonRpcConnection(new HeaderDelimitedTransport(toServer.Reader, toClient.Writer, RpcLimits.Default), Registry.Table, RpcLimits.Default);
         var session = new Session(caller, server);
         server.State = session;
-        Assert.True(Sessions.TryAdd(session, 100, 100, out _));
+        Assert.True(Sessions.TryAdd(session, new ConnectionCaps(100, 100, 1), out _));
         _ = server.Completion.ContinueWith(_ => Sessions.Remove(session), TaskScheduler.Default);
         var client = new JsonRpcConnection(new HeaderDelimitedTransport(toClient.Reader, toServer.Writer, RpcLimits.Default), clientHandlers, RpcLimits.Default);
         server.Start();

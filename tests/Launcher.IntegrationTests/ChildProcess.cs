@@ -14,6 +14,7 @@ internal sealed partial class ChildProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
+    private int _disposed;
 
     private ChildProcess(Process process)
     {
@@ -38,6 +39,10 @@ internal sealed partial class ChildProcess : IAsyncDisposable
     }
 
     public static ChildProcess Start(string dll, IEnumerable<string> arguments, uint? uid = null, string? workingDirectory = null, IDictionary<string, string>? environment = null)
+        => StartProgram("dotnet", [dll, .. arguments], uid, workingDirectory, environment);
+
+    /// <summary>Runs <paramref name="program"/> (from PATH, or an absolute path) with the same options as <see cref="Start"/>.</summary>
+    public static ChildProcess StartProgram(string program, IEnumerable<string> arguments, uint? uid = null, string? workingDirectory = null, IDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo
         {
@@ -54,7 +59,7 @@ internal sealed partial class ChildProcess : IAsyncDisposable
             Directory.CreateDirectory(home);
             Chown(home, other);
             info.FileName = "setpriv";
-            foreach (string a in new[] { $"--reuid={other}", $"--regid={other}", "--clear-groups", "--", "dotnet" })
+            foreach (string a in new[] { $"--reuid={other}", $"--regid={other}", "--clear-groups", "--", program })
             {
                 info.ArgumentList.Add(a);
             }
@@ -64,10 +69,9 @@ internal sealed partial class ChildProcess : IAsyncDisposable
         }
         else
         {
-            info.FileName = "dotnet";
+            info.FileName = program;
         }
 
-        info.ArgumentList.Add(dll);
         foreach (string argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -140,6 +144,11 @@ internal sealed partial class ChildProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         KillHard();
         await _process.WaitForExitAsync();
         _process.Dispose();

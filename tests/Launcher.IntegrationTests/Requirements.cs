@@ -13,6 +13,12 @@ internal static class Requirements
     public static string? MissingRoot() =>
         ProcessIdentity.EffectiveUid == 0 ? null : "needs root to run the daemon for real and agents under other uids (CI runs as root)";
 
+    /// <summary>The system's python3 (not a per-user install: helpers run under other uids too).</summary>
+    public const string SystemPython = "/usr/bin/python3";
+
+    public static string? MissingRootOrPython() =>
+        MissingRoot() ?? (File.Exists(SystemPython) ? null : $"{SystemPython} is not installed (the connection helpers need it): run scripts/setup.sh");
+
     public static string? MissingSwtpm()
     {
         string[] path = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':');

@@ -36,6 +36,18 @@ internal sealed class Sandbox : IAsyncDisposable
         return Daemon;
     }
 
+    /// <summary>Starts the daemon under <c>prlimit --nofile=SOFT:HARD</c>, as a unit's LimitNOFILE would.</summary>
+    public ChildProcess StartDaemonWithFileLimit(int soft, int hard, params string[] extra)
+    {
+        string[] arguments = [$"--nofile={soft}:{hard}", "--", "dotnet", Repo.Daemon, "run", "--socket", SocketPath, "--state-dir", StateDirectory, "--redelivery-seconds", "1", .. extra];
+        Daemon = Track(ChildProcess.StartProgram("prlimit", arguments, workingDirectory: Root));
+        return Daemon;
+    }
+
+    /// <summary>Runs a helper from tests/Launcher.IntegrationTests/Helpers with the system's python3 (as <paramref name="uid"/>).</summary>
+    public ChildProcess StartHelper(string script, uint? uid, params string[] arguments) =>
+        Track(ChildProcess.StartProgram(Requirements.SystemPython, [Path.Combine(AppContext.BaseDirectory, "Helpers", script), .. arguments], uid: uid, workingDirectory: Root));
+
     /// <summary>Starts the daemon and waits until daemon/status answers on the socket.</summary>
     public async Task<ChildProcess> StartDaemonReadyAsync(params string[] extra)
     {

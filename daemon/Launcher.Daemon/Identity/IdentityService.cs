@@ -11,9 +11,10 @@ using Microsoft.Extensions.Logging;
 namespace Launcher.Daemon.Identity;
 
 /// <summary>
-/// The machine identity's lifecycle. First start: create the key and write the marker. Later starts: load it; a
-/// key that is missing, corrupt, foreign or of another class than the marker says makes the identity <c>lost</c>,
-/// and nothing but an explicit admin reset replaces it. A key store that does not answer makes it
+/// The machine identity's lifecycle. First start (an empty state directory, see <see cref="StateInventory"/>):
+/// create the key and write the marker. Later starts: load it; a key that is missing, corrupt, foreign, without a
+/// marker or of another class than the marker says makes the identity <c>lost</c>, and nothing but an explicit admin
+/// reset replaces it. A key store that does not answer makes it
 /// <c>unavailable</c>, retried on use.
 /// </summary>
 internal sealed class IdentityService : IDisposable
@@ -23,6 +24,7 @@ internal sealed class IdentityService : IDisposable
     private readonly IReadOnlyList<string> _selectionWarnings;
     private readonly DaemonOptions _options;
     private readonly MachineFactsInfo _facts;
+    private readonly StateInventory _inventory;
     private readonly SessionRegistry _sessions;
     private readonly TimeProvider _time;
     private readonly ILogger<IdentityService> _logger;
@@ -34,8 +36,9 @@ internal sealed class IdentityService : IDisposable
     private string? _reason = "not loaded yet";
     private long _lastAttempt;
 
-    public IdentityService(KeyStoreSelection selection, DaemonOptions options, MachineFactsInfo facts, SessionRegistry sessions, TimeProvider time, ILogger<IdentityService> logger)
+    public IdentityService(KeyStoreSelection selection, DaemonOptions options, MachineFactsInfo facts, StateInventory inventory, SessionRegistry sessions, TimeProvider time, ILogger<IdentityService> logger)
     {
+        _inventory = inventory;
         _store = selection.Store;
         _selectionWarnings = selection.Warnings;
         _options = options;
@@ -86,8 +89,19 @@ internal sealed class IdentityService : IDisposable
             Log.IdentityReset(_logger, _store.KeyClass, _public?.Thumbprint ?? "none");
             _key = null;
             _public = null;
+
+            // The pending marker first: from here on a missing key means "create one", also after a crash.
+            try
+            {
+                WriteMarker(PendingMarker());
+            }
+            catch (IOException ex) when (DiskFull.Is(ex))
+            {
+                Log.DiskFull(_logger, "identity/reset", ex.Message);
+                throw DiskFull.Error("the identity was not reset and is unchanged");
+            }
+
             _store.Delete();
-            SecureFile.TryDelete(_markerPath);
             LoadLocked();
             return ResultLocked();
         }
@@ -184,10 +198,22 @@ internal sealed class IdentityService : IDisposable
         {
             if (!_store.KeyExists())
             {
-                if (marker is not null)
+                if (marker is { Thumbprint: string missing })
                 {
-                    SetLost($"the key of identity {marker.Thumbprint} is missing from {_options.StateDirectory}");
+                    SetLost($"the key of identity {missing} is missing from {_options.StateDirectory}");
                     return;
+                }
+
+                if (marker is null && !_inventory.IsFirstStart)
+                {
+                    SetLost($"identity.json and the key are both missing, but this is not a first start: {_options.StateDirectory} held {_inventory.Describe()} when the daemon started");
+                    return;
+                }
+
+                // A first start, or a creation (first start or reset) that a crash interrupted before the key existed.
+                if (marker is null)
+                {
+                    WriteMarker(PendingMarker());
                 }
 
                 ISigningKey created = _store.Create();
@@ -198,12 +224,19 @@ internal sealed class IdentityService : IDisposable
                 return;
             }
 
-            ISigningKey key = _store.Load();
-            EcPublicKey publicKey = EcPublicKey.FromSec1(key.PublicKeySec1.Span);
             if (marker is null)
             {
-                // A key from before the marker existed (or the marker was removed): adopt it, do not replace it.
-                WriteMarker(new IdentityMarker { KeyClass = key.KeyClass, Thumbprint = publicKey.Thumbprint, CreatedAt = _time.GetUtcNow() });
+                // Never adopted: the daemon cannot tell this key from one copied here from another machine.
+                SetLost($"the key in {_options.StateDirectory} has no identity.json: it was not created here by the daemon (copied from elsewhere, or identity.json was removed)");
+                return;
+            }
+
+            ISigningKey key = _store.Load();
+            EcPublicKey publicKey = EcPublicKey.FromSec1(key.PublicKeySec1.Span);
+            if (marker.Thumbprint is null)
+            {
+                // The key a creation made just before a crash kept it from completing the marker.
+                WriteMarker(marker with { Thumbprint = publicKey.Thumbprint });
             }
             else if (marker.Thumbprint != publicKey.Thumbprint)
             {
@@ -280,6 +313,8 @@ internal sealed class IdentityService : IDisposable
         return JsonSerializer.Deserialize(bytes, IdentityJsonContext.Default.IdentityMarker)
             ?? throw new InvalidDataException("identity.json is empty.");
     }
+
+    private IdentityMarker PendingMarker() => new() { KeyClass = _store.KeyClass, Thumbprint = null, CreatedAt = _time.GetUtcNow() };
 
     private void WriteMarker(IdentityMarker marker)
     {

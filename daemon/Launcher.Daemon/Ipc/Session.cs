@@ -7,6 +7,7 @@ namespace Launcher.Daemon.Ipc;
 internal sealed class Session
 {
     private static long s_nextId;
+    private int _deliveriesInFlight;
 
     public Session(Caller caller, JsonRpcConnection connection)
     {
@@ -32,6 +33,20 @@ internal sealed class Session
 
     /// <summary>The caller class for the permission table.</summary>
     public CallerClass Class => Caller.IsAdmin ? CallerClass.Admin : IsAgent ? CallerClass.Agent : CallerClass.User;
+
+    /// <summary>Counts a background delivery to this connection unless <paramref name="max"/> are under way.</summary>
+    public bool TryBeginDelivery(int max)
+    {
+        if (Interlocked.Increment(ref _deliveriesInFlight) <= max)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _deliveriesInFlight);
+        return false;
+    }
+
+    public void EndDelivery() => Interlocked.Decrement(ref _deliveriesInFlight);
 
     public bool TryMarkRegistered(string agentId, string? presenter, UserKeyInfo? userKey)
     {

@@ -9,6 +9,7 @@ internal sealed class SessionRegistry
     private readonly Dictionary<long, Session> _sessions = [];
     private readonly Dictionary<uint, int> _connectionsPerUid = [];
     private readonly Dictionary<uint, List<Session>> _agentsByUid = [];
+    private int _adminSessions;
 
     public int Count
     {
@@ -21,26 +22,40 @@ internal sealed class SessionRegistry
         }
     }
 
-    /// <summary>Adds a session unless a limit is reached; the reason says which.</summary>
-    public bool TryAdd(Session session, int maxConnections, int maxPerUid, out string? reason)
+    /// <summary>
+    /// Adds a session unless a cap is reached; the reason says which. Non-admin callers together stop at
+    /// <see cref="ConnectionCaps.NonAdminTotal"/>, so the admin reserve stays free for root.
+    /// </summary>
+    public bool TryAdd(Session session, ConnectionCaps caps, out string? reason)
     {
         lock (_lock)
         {
-            if (_sessions.Count >= maxConnections)
+            if (_sessions.Count >= caps.Total)
             {
-                reason = $"the daemon has {maxConnections} connections open";
+                reason = $"the daemon has {caps.Total} connections open";
+                return false;
+            }
+
+            if (!session.Caller.IsAdmin && _sessions.Count - _adminSessions >= caps.NonAdminTotal)
+            {
+                reason = $"non-admin callers hold {caps.NonAdminTotal} connections, the rest is reserved for admins";
                 return false;
             }
 
             _connectionsPerUid.TryGetValue(session.Caller.Uid, out int perUid);
-            if (!session.Caller.IsAdmin && perUid >= maxPerUid)
+            if (!session.Caller.IsAdmin && perUid >= caps.PerUid)
             {
-                reason = $"uid {session.Caller.Uid} has {maxPerUid} connections open";
+                reason = $"uid {session.Caller.Uid} has {caps.PerUid} connections open";
                 return false;
             }
 
             _sessions.Add(session.Id, session);
             _connectionsPerUid[session.Caller.Uid] = perUid + 1;
+            if (session.Caller.IsAdmin)
+            {
+                _adminSessions++;
+            }
+
             reason = null;
             return true;
         }
@@ -53,6 +68,11 @@ internal sealed class SessionRegistry
             if (!_sessions.Remove(session.Id))
             {
                 return;
+            }
+
+            if (session.Caller.IsAdmin)
+            {
+                _adminSessions--;
             }
 
             uint uid = session.Caller.Uid;

@@ -3,6 +3,7 @@ using System.Text;
 using Launcher.Daemon.Dispatch;
 using Launcher.Platform.Files;
 using Launcher.Platform.Ipc;
+using Launcher.Platform.Processes;
 using Launcher.Rpc;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,8 @@ internal sealed class SocketListener : BackgroundService
     private const UnixFileMode SocketMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead
         | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
 
+    private static readonly TimeSpan s_acceptBackoff = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan s_acceptFailureLogInterval = TimeSpan.FromSeconds(10);
     private readonly DaemonOptions _options;
     private readonly MethodRegistry _methods;
     private readonly SessionRegistry _sessions;
@@ -36,6 +39,9 @@ internal sealed class SocketListener : BackgroundService
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _listener;
     private int _pendingChecks;
+    private ConnectionCaps _caps;
+    private long _acceptFailureLoggedAt = long.MinValue;
+    private int _acceptFailuresSuppressed;
 
     public SocketListener(DaemonOptions options, MethodRegistry methods, SessionRegistry sessions, ILoggerFactory loggers, TimeProvider time, ICodeSigningVerifier codeSigning)
     {
@@ -46,6 +52,7 @@ internal sealed class SocketListener : BackgroundService
         _loggers = loggers;
         _logger = loggers.CreateLogger<SocketListener>();
         _time = time;
+        _caps = ConnectionCaps.FromLimits(options.Limits);
     }
 
     /// <summary>Completes once the socket accepts connections.</summary>
@@ -53,11 +60,28 @@ internal sealed class SocketListener : BackgroundService
 
     /// <summary>Reads a connection's peer credentials from the kernel; a seam so tests can feed what a Mac's kernel would.</summary>
     internal Func<Socket, PeerCredentials> ReadPeer { get; init; } = PeerCredentials.Get;
+    /// <summary>The connection caps in force (set by <see cref="Open"/>).</summary>
+    public ConnectionCaps Caps => _caps;
+
+    /// <summary>
+    /// Binds the socket and sizes the connection caps to the file descriptors the process may open. The daemon
+    /// calls this before the host starts, so a socket that cannot be bound ends the start with one clear line;
+    /// connections wait in the backlog until the accept loop runs.
+    /// </summary>
+    public void Open()
+    {
+        _listener ??= Bind();
+        _caps = DeriveCaps();
+        Log.ConnectionCaps(_logger, _caps.Total, _caps.AdminReserve, _caps.PerUid);
+    }
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        // Bind before the host reports started, so a failure stops the daemon with a clear error.
-        _listener = Bind();
+        if (_listener is null)
+        {
+            Open();
+        }
+
         _ready.TrySetResult();
         Log.Listening(_logger, DaemonInfo.Version, _options.SocketPath, _options.StateDirectory, _options.Dev);
         SystemdNotifier.Notify("READY=1");
@@ -68,11 +92,13 @@ internal sealed class SocketListener : BackgroundService
     {
         SystemdNotifier.Notify("STOPPING=1");
         await _stopping.CancelAsync().ConfigureAwait(false);
+
+        // The accept loop ends through its token before the socket closes under it: a clean stop logs no error.
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
         _listener?.Dispose();
         IReadOnlyList<Session> sessions = _sessions.All();
         Log.Stopping(_logger, sessions.Count, _options.ShutdownGrace.TotalSeconds);
         await Task.WhenAll(sessions.Select(s => s.Connection.DrainAndCloseAsync(_options.ShutdownGrace, "the daemon is stopping"))).ConfigureAwait(false);
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
         SecureFile.TryDelete(_options.SocketPath);
     }
 
@@ -90,11 +116,25 @@ internal sealed class SocketListener : BackgroundService
             {
                 return;
             }
+            catch (SocketException) when (stoppingToken.IsCancellationRequested)
+            {
+                // The socket closed under a pending accept because the daemon is stopping.
+                return;
+            }
             catch (SocketException ex)
             {
-                // EMFILE and friends: back off briefly instead of spinning.
-                Log.AcceptFailed(_logger, ex);
-                await Task.Delay(TimeSpan.FromMilliseconds(100), _time, stoppingToken).ConfigureAwait(false);
+                // EMFILE and friends: every descriptor is taken. Back off briefly and keep serving the connections
+                // already open; the caps normally refuse a flood before this point.
+                LogAcceptFailure(ex);
+                try
+                {
+                    await Task.Delay(s_acceptBackoff, _time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
                 continue;
             }
 
@@ -205,7 +245,7 @@ internal sealed class SocketListener : BackgroundService
         };
         var session = new Session(caller, connection);
         connection.State = session;
-        if (!_sessions.TryAdd(session, _options.Limits.MaxConnections, _options.Limits.MaxConnectionsPerUid, out string? reason))
+        if (!_sessions.TryAdd(session, _caps, out string? reason))
         {
             Log.ConnectionRefused(_logger, caller.ToString(), reason!);
             RefuseAndClose(client, reason!);
@@ -225,6 +265,43 @@ internal sealed class SocketListener : BackgroundService
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
+    }
+
+    private ConnectionCaps DeriveCaps()
+    {
+        try
+        {
+            (ulong before, _) = FileDescriptorLimit.Get();
+            (ulong soft, ulong hard) = FileDescriptorLimit.RaiseSoftToHard();
+            int open = FileDescriptorLimit.CountOpen();
+            ConnectionCaps caps = ConnectionCaps.Derive(_options.Limits, soft, open);
+            Log.FileDescriptors(_logger, before, soft, hard, open);
+            if (caps.Total < _options.Limits.MaxConnections)
+            {
+                Log.ConnectionCapsReduced(_logger, soft, _options.Limits.MaxConnections, caps.Total);
+            }
+
+            return caps;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DirectoryNotFoundException)
+        {
+            Log.FileDescriptorsUnknown(_logger, ex.Message);
+            return ConnectionCaps.FromLimits(_options.Limits);
+        }
+    }
+
+    private void LogAcceptFailure(SocketException ex)
+    {
+        // At most one line per interval while descriptors stay exhausted, with the count of the ones not logged.
+        if (_time.GetElapsedTime(_acceptFailureLoggedAt) < s_acceptFailureLogInterval)
+        {
+            _acceptFailuresSuppressed++;
+            return;
+        }
+
+        Log.AcceptFailed(_logger, ex.SocketErrorCode.ToString(), ex.Message, _acceptFailuresSuppressed);
+        _acceptFailureLoggedAt = _time.GetTimestamp();
+        _acceptFailuresSuppressed = 0;
     }
 
     private static void RefuseAndClose(Socket client, string reason)

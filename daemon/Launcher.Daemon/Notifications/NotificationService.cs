@@ -42,19 +42,52 @@ internal sealed class NotificationService : BackgroundService
             request.Actions,
             now,
             now + lifetime);
-        await _store.AddAsync(notification).ConfigureAwait(false);
+        try
+        {
+            await _store.AddAsync(notification).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (DiskFull.Is(ex))
+        {
+            Log.DiskFull(_logger, "notification/send", ex.Message);
+            throw DiskFull.Error("the notification was not stored");
+        }
+
         Log.NotificationStored(_logger, notification.Id, notification.TargetUid is uint uid ? "uid " + uid : "all users", notification.ExpiresAt);
 
-        IReadOnlyList<Session> targets = _sessions.Agents(notification.TargetUid);
+        // Committed: the caller's answer no longer depends on any agent. Delivery runs in the background, each
+        // write bounded by the write timeout and each agent by a cap on deliveries in flight; an agent at its cap
+        // gets this notification from the next redelivery sweep instead.
         ShowNotificationParams show = notification.ToShowParams();
-        await Task.WhenAll(targets.Select(agent => DeliverAsync(agent, show))).ConfigureAwait(false);
-        return new SendNotificationResult { Id = notification.Id, ExpiresAt = notification.ExpiresAt, DeliveredNow = targets.Count };
+        int started = 0;
+        foreach (Session agent in _sessions.Agents(notification.TargetUid))
+        {
+            if (!agent.TryBeginDelivery(_options.Limits.MaxDeliveriesInFlightPerAgent))
+            {
+                Log.DeliveryDeferred(_logger, notification.Id, agent.AgentId ?? "?", _options.Limits.MaxDeliveriesInFlightPerAgent);
+                continue;
+            }
+
+            started++;
+            _ = DeliverInBackgroundAsync(agent, show);
+        }
+
+        return new SendNotificationResult { Id = notification.Id, ExpiresAt = notification.ExpiresAt, DeliveredNow = started };
     }
 
     public async Task<AckNotificationResult> AckAsync(Session session, AckNotificationParams request)
     {
         uint uid = session.Caller.Uid;
-        AckStatus status = await _store.AckAsync(request.Id, uid, request.Outcome, request.ActionId, _time.GetUtcNow()).ConfigureAwait(false);
+        AckStatus status;
+        try
+        {
+            status = await _store.AckAsync(request.Id, uid, request.Outcome, request.ActionId, _time.GetUtcNow()).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (DiskFull.Is(ex))
+        {
+            Log.DiskFull(_logger, "notification/ack", ex.Message);
+            throw DiskFull.Error("the acknowledgement was not recorded");
+        }
+
         if (status == AckStatus.NotFound)
         {
             // Also the answer for another user's notification: existence is not revealed.
@@ -90,7 +123,7 @@ internal sealed class NotificationService : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_options.RedeliveryInterval, _time);
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        while (await WaitForNextSweepAsync(timer, stoppingToken).ConfigureAwait(false))
         {
             try
             {
@@ -112,13 +145,38 @@ internal sealed class NotificationService : BackgroundService
         }
     }
 
+    private static async ValueTask<bool> WaitForNextSweepAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping (or a start that failed and disposes the host): not an error.
+            return false;
+        }
+    }
+
+    private async Task DeliverInBackgroundAsync(Session agent, ShowNotificationParams show)
+    {
+        try
+        {
+            await DeliverAsync(agent, show).ConfigureAwait(false);
+        }
+        finally
+        {
+            agent.EndDelivery();
+        }
+    }
+
     private async Task DeliverAsync(Session agent, ShowNotificationParams show)
     {
         try
         {
             await agent.Connection.NotifyAsync(Methods.NotificationShow, show).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is RpcConnectionLostException or IOException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (ex is RpcConnectionLostException or RpcException or TimeoutException or IOException or OperationCanceledException or ObjectDisposedException)
         {
             // Still pending in the store: it goes out again when an agent of this uid connects.
             Log.DeliveryFailed(_logger, show.Id, agent.AgentId ?? "?", ex.Message);

@@ -17,9 +17,11 @@ public sealed class IdentityAccessTests
     {
         using var directory = new TempDirectory();
         string keyPath = directory.File(KeyStoreFactory.SoftwareKeyFile);
-        using (var first = new AccessDeniedKeyStore(keyPath) { Denied = false })
+        // A first start makes the key and identity.json, as the daemon does; the next start may not read the key.
+        using (IdentityService first = NewService(directory, new AccessDeniedKeyStore(keyPath) { Denied = false }, TimeProvider.System))
         {
-            first.Create();
+            first.Initialize();
+            Assert.Equal(IdentityStates.Ready, first.Get().State);
         }
 
         using IdentityService identity = NewService(directory, new AccessDeniedKeyStore(keyPath), TimeProvider.System);
@@ -56,6 +58,7 @@ public sealed class IdentityAccessTests
         new KeyStoreSelection(store, []),
         new DaemonOptions { SocketPath = directory.File("test.sock"), StateDirectory = directory.Path, Dev = true, KeyStore = "software" },
         new MachineFactsInfo { OsName = "Test" },
+        StateInventory.Take(directory.Path),
         new SessionRegistry(),
         time,
         NullLogger<IdentityService>.Instance);
