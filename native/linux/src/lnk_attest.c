@@ -129,8 +129,10 @@ static void ek_default_template(const ek_spec *spec, TPM2B_PUBLIC *out)
         area->parameters.eccDetail.scheme.scheme = TPM2_ALG_NULL;
         area->parameters.eccDetail.curveID = TPM2_ECC_NIST_P384;
         area->parameters.eccDetail.kdf.scheme = TPM2_ALG_NULL;
-        area->unique.ecc.x.size = 48;
-        area->unique.ecc.y.size = 48;
+        /* The high range differs from the low range here: its unique field is the empty buffer, not zeros of
+         * the key size (checked against swtpm_setup's EK and its certificate). */
+        area->unique.ecc.x.size = 0;
+        area->unique.ecc.y.size = 0;
         break;
     }
 }
