@@ -468,6 +468,9 @@ static lnk_status load_operation_key(lnk_context *ctx, int slot, const TPM2B_PUB
             continue;
         }
         if (attempt == 0 && is_handle_gone(rc)) {
+            /* The SRK vanished: the TPM was reset, so the cached machine key is gone too. Forget it now, before new
+             * objects take its old handle number and a stale ESYS handle would name one of them. */
+            release_key(ctx);
             release_srk(ctx);
             continue;
         }
@@ -959,6 +962,10 @@ LNK_API lnk_status lnk_certify(lnk_context *ctx, const uint8_t *ak_blob, size_t 
             goto done;
         }
         status = load_operation_key(ctx, LNK_AK_SLOT, &ak_pub, &ak_priv, "attestation key", detail, detail_len);
+        if (status == LNK_OK && ctx->key == ESYS_TR_NONE) {
+            /* Loading the AK found the TPM reset and dropped the stale machine key: load it again. */
+            status = ensure_key(ctx, key_blob, key_blob_len, detail, detail_len);
+        }
         if (status != LNK_OK) {
             goto done;
         }

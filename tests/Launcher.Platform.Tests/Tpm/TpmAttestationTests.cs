@@ -349,6 +349,37 @@ public sealed class TpmAttestationTests : IDisposable
     }
 
     [AttestationFact]
+    public void CertifyAndActivate_AfterATpmReset_ReloadEverythingOnTheSameContext()
+    {
+        // Arrange: the store's context holds a transient SRK and the machine key when the TPM is reset under it
+        using (TpmKeyStore store = NewStore())
+        {
+            ISigningKey machineKey = store.Create();
+            AttestationKey ak = store.Attestation.LoadOrCreateAttestationKey();
+            _ = machineKey.SignDigest(new byte[32]);
+            EndorsementKey ek = store.Attestation.ReadEndorsementKey(EndorsementKeyKind.Rsa2048);
+            byte[] secret = RandomNumberGenerator.GetBytes(32);
+            MadeCredential credential = MadeCredential.Make(_fixture.Tpm, ek.PublicArea, ak.Name, secret, _stateDirectory);
+            _fixture.Tpm.ResetTpm();
+
+            // Act
+            byte[] nonce = RandomNumberGenerator.GetBytes(32);
+            MachineKeyCertification certification = store.Attestation.CertifyMachineKey(machineKey, ak, nonce);
+            _fixture.Tpm.ResetTpm();
+            byte[] activated = store.Attestation.ActivateCredential(EndorsementKeyKind.Rsa2048, ak, credential.CredentialBlob, credential.EncryptedSecret);
+
+            // Assert: the certified key is the machine key, not whatever took its old handle after the reset
+            CertifyInfo info = CertifyInfo.Parse(certification.Attest);
+            Assert.Equal([0x00, 0x0B, .. SHA256.HashData(certification.CertifiedPublicArea)], info.Name);
+            Assert.Equal(machineKey.PublicKeySec1.ToArray(), TpmPublicArea.Parse(certification.CertifiedPublicArea).EccPointSec1());
+            Assert.Equal(nonce, info.ExtraData);
+            Assert.Equal(secret, activated);
+        }
+
+        AssertNoTransientObjectsOrSessions(_fixture.Tpm);
+    }
+
+    [AttestationFact]
     public void EndorsementKeys_WithoutPersistentHandles_AreDerivedFromTheProfileTemplates()
     {
         // Arrange: a second endorsed swtpm whose persistent EKs are evicted, so the shim must create them from the
