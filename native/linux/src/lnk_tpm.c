@@ -7,6 +7,8 @@
  *   - the SRK: the persistent key at 0x81000001 when present (never flushed, only its ESYS handle closed),
  *     otherwise a transient primary re-created from the fixed template below;
  *   - the most recently used machine key, so that repeated signing costs one TPM2_Sign, not a TPM2_Load each time.
+ * The attestation primitives (EK, AK, ActivateCredential, Certify) are in lnk_attest.c; what the two halves share
+ * is declared in tpm_internal.h.
  */
 #include "launcher_native.h"
 

@@ -412,6 +412,33 @@ public sealed class TpmAttestationTests : IDisposable
         AssertNoTransientObjectsOrSessions(tpm);
     }
 
+    [AttestationFact]
+    public void EndorsementHierarchyWithAPassword_IsRefusedWithAClearReason()
+    {
+        // Arrange: the shim uses the endorsement hierarchy's empty auth value; an owner who set one keeps it out
+        using SwtpmInstance tpm = SwtpmInstance.StartEndorsed();
+        using (TpmKeyStore store = NewStore(tpm))
+        {
+            AttestationKey ak = store.Attestation.LoadOrCreateAttestationKey();
+            EndorsementKey rsa = store.Attestation.ReadEndorsementKey(EndorsementKeyKind.Rsa2048);
+            MadeCredential credential = MadeCredential.Make(tpm, rsa.PublicArea, ak.Name, [1, 2, 3], _stateDirectory);
+            tpm.Tool("tpm2_changeauth", "-c", "e", "launcher-test");
+
+            // Act: creating the P-256 EK and the RSA EK's PolicySecret both need the endorsement auth
+            IOException create = Assert.Throws<IOException>(() => store.Attestation.ReadEndorsementKey(EndorsementKeyKind.EccP256));
+            IOException activate = Assert.Throws<IOException>(
+                () => store.Attestation.ActivateCredential(EndorsementKeyKind.Rsa2048, ak, credential.CredentialBlob, credential.EncryptedSecret));
+
+            // Assert
+            Assert.Contains("NotPermitted", create.Message, StringComparison.Ordinal);
+            Assert.Contains("endorsement hierarchy", create.Message, StringComparison.Ordinal);
+            Assert.Contains("NotPermitted", activate.Message, StringComparison.Ordinal);
+            Assert.Contains("PolicySecret", activate.Message, StringComparison.Ordinal);
+        }
+
+        AssertNoTransientObjectsOrSessions(tpm);
+    }
+
     private void AssertActivationRoundTrip(EndorsementKeyKind kind)
     {
         // Arrange
