@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Launcher.Platform.Files;
 using Launcher.Platform.Keys;
 using Launcher.Platform.Native;
@@ -46,7 +47,16 @@ internal sealed class TpmAttestation : ITpmAttestation
         CheckKind(kind);
         NativeEndorsementKey native = _store.Invoke(context => context.ReadEndorsementKey((uint)kind));
         TpmPublicArea area = ParseArea(native.PublicArea, "endorsement key");
-        byte[] spki = area.ExportSubjectPublicKeyInfo();
+        byte[] spki;
+        try
+        {
+            spki = area.ExportSubjectPublicKeyInfo();
+        }
+        catch (Exception ex) when (ex is CryptographicException or FormatException)
+        {
+            throw new IOException($"The TPM returned an endorsement key that is not a valid {kind} key: {ex.Message}", ex);
+        }
+
         EndorsementKeySource source = Enum.IsDefined((EndorsementKeySource)native.Source)
             ? (EndorsementKeySource)native.Source
             : throw new IOException($"The native shim reported an unknown EK source {native.Source}.");
