@@ -78,6 +78,7 @@ typedef int32_t lnk_status;
 #define LNK_PUBLIC_AREA_MAX        640u   /* a marshalled TPMT_PUBLIC (an RSA-2048 EK is about 310 bytes) */
 #define LNK_EK_PUBLIC_KEY_MAX      512u   /* an RSA modulus or an uncompressed ECC point */
 #define LNK_EK_CERTIFICATE_MAX     4096u  /* a DER EK certificate */
+#define LNK_EK_CHAIN_MAX           16384u /* the certificates of the EK chain in NV, together */
 #define LNK_ATTEST_MAX             1024u  /* a marshalled TPMS_ATTEST */
 #define LNK_CREDENTIAL_MAX         64u    /* an activated credential (a TPM2B_DIGEST's contents) */
 #define LNK_NONCE_MIN              16u    /* TPM2_Certify's qualifying data: at least 16 bytes ... */
@@ -149,6 +150,16 @@ lnk_status lnk_ek_public(lnk_context *ctx, uint32_t ek_kind,
 lnk_status lnk_ek_certificate(lnk_context *ctx, uint32_t ek_kind,
                               uint8_t *certificate, size_t *certificate_len,
                               char *detail, size_t detail_len);
+
+/*
+ * Reads the EK certificate chain the TPM maker stored in NV (EK Credential Profile: NV indices 0x01c00100 to
+ * 0x01c001ff, one DER certificate each, a TCG NV header stripped and NV padding cut as for the EK certificate) and
+ * writes the certificates concatenated in index order; each is a self-delimiting DER SEQUENCE. LNK_OK with
+ * *certificates_len = 0 when there are none (the usual case: most makers publish their intermediates instead).
+ * LNK_ERR_DEVICE when an index holds something that is not a DER certificate.
+ */
+lnk_status lnk_ek_chain(lnk_context *ctx, uint8_t *certificates, size_t *certificates_len,
+                        char *detail, size_t detail_len);
 
 /*
  * Creates an attestation key under the storage root key, beside the machine key, and writes its blob (the machine

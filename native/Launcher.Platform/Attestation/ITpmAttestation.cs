@@ -27,6 +27,10 @@ internal interface ITpmAttestation
     /// the TPM has none (many cloud vTPMs).</summary>
     byte[]? ReadEndorsementCertificate(EndorsementKeyKind kind);
 
+    /// <summary>The certificates of the EK chain the TPM maker stored in NV (indices 0x01c00100 to 0x01c001ff), in
+    /// index order, DER; empty when there are none (most makers publish their intermediates instead).</summary>
+    IReadOnlyList<byte[]> ReadEndorsementCertificateChain();
+
     /// <summary>Loads the attestation key from its files, or creates and persists one when there is none. An AK
     /// the TPM rejects (another TPM, the owner hierarchy cleared) is replaced: the AK carries no identity of its
     /// own, the server binds it anew by credential activation at every enrolment.</summary>

@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Security.Cryptography;
 using Launcher.Platform.Files;
 using Launcher.Platform.Keys;
@@ -74,6 +75,21 @@ internal sealed class TpmAttestation : ITpmAttestation
         {
             return null;
         }
+    }
+
+    public IReadOnlyList<byte[]> ReadEndorsementCertificateChain()
+    {
+        byte[] concatenated = _store.Invoke(context => context.ReadEndorsementCertificateChain());
+        var certificates = new List<byte[]>();
+        int offset = 0;
+        while (offset < concatenated.Length)
+        {
+            int length = DerSequenceLength(concatenated.AsSpan(offset));
+            certificates.Add(concatenated.AsSpan(offset, length).ToArray());
+            offset += length;
+        }
+
+        return certificates;
     }
 
     public AttestationKey LoadOrCreateAttestationKey()
@@ -169,6 +185,21 @@ internal sealed class TpmAttestation : ITpmAttestation
         catch (FormatException ex)
         {
             throw new IOException($"The TPM returned an {what} public area that does not parse: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>The length of the DER SEQUENCE at the start of <paramref name="der"/>; the shim wrote only whole
+    /// ones, so anything else is its bug.</summary>
+    private static int DerSequenceLength(ReadOnlySpan<byte> der)
+    {
+        try
+        {
+            AsnDecoder.ReadEncodedValue(der, AsnEncodingRules.DER, out _, out _, out int consumed);
+            return consumed;
+        }
+        catch (AsnContentException ex)
+        {
+            throw new IOException($"The native shim returned an EK chain that is not DER: {ex.Message}", ex);
         }
     }
 

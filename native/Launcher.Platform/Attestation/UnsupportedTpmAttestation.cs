@@ -18,6 +18,8 @@ internal sealed class UnsupportedTpmAttestation : ITpmAttestation
 
     public byte[]? ReadEndorsementCertificate(EndorsementKeyKind kind) => throw NotSupported();
 
+    public IReadOnlyList<byte[]> ReadEndorsementCertificateChain() => throw NotSupported();
+
     public AttestationKey LoadOrCreateAttestationKey() => throw NotSupported();
 
     public void DeleteAttestationKey() => throw NotSupported();

@@ -15,6 +15,7 @@ internal sealed unsafe class NativeKeyContext : IDisposable
     private const int PublicAreaMaxBytes = 640;
     private const int EndorsementKeyMaxBytes = 512;
     private const int CertificateMaxBytes = 4096;
+    private const int ChainMaxBytes = 16384;
     private const int AttestMaxBytes = 1024;
     private const int CredentialMaxBytes = 64;
     private readonly Lock _lock = new();
@@ -151,6 +152,25 @@ internal sealed unsafe class NativeKeyContext : IDisposable
         }
 
         return certificate.AsSpan(0, (int)length).ToArray();
+    }
+
+    /// <summary>lnk_ek_chain: the EK chain certificates from NV, concatenated DER (empty when there are none).</summary>
+    public byte[] ReadEndorsementCertificateChain()
+    {
+        byte* detail = stackalloc byte[DetailBytes];
+        detail[0] = 0;
+        byte[] certificates = new byte[ChainMaxBytes];
+        nuint length = (nuint)certificates.Length;
+        lock (_lock)
+        {
+            fixed (byte* certificatesPtr = certificates)
+            {
+                int status = NativeKeyLibrary.lnk_ek_chain(Handle, certificatesPtr, ref length, detail, DetailBytes);
+                Check(status, "lnk_ek_chain", detail);
+            }
+        }
+
+        return certificates.AsSpan(0, (int)length).ToArray();
     }
 
     public byte[] CreateAttestationKey()

@@ -100,6 +100,9 @@ internal static partial class NativeKeyLibrary
     internal static unsafe partial int lnk_ek_certificate(IntPtr context, uint ekKind, byte* certificate, ref nuint certificateLength, byte* detail, nuint detailLength);
 
     [LibraryImport(LibraryName)]
+    internal static unsafe partial int lnk_ek_chain(IntPtr context, byte* certificates, ref nuint certificatesLength, byte* detail, nuint detailLength);
+
+    [LibraryImport(LibraryName)]
     internal static unsafe partial int lnk_create_ak(IntPtr context, byte* blob, ref nuint blobLength, byte* detail, nuint detailLength);
 
     [LibraryImport(LibraryName)]

@@ -17,6 +17,7 @@
  * key before the AK (SRK + key + AK).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <tss2/tss2_esys.h>
@@ -666,6 +667,83 @@ LNK_API lnk_status lnk_ek_certificate(lnk_context *ctx, uint32_t ek_kind, uint8_
         set_detail(detail, detail_len, "%s EK certificate from NV 0x%08x%s", spec->name,
                    (unsigned)spec->certificate_index, offset != 0 ? " (TCG header stripped)" : "");
     }
+    return status;
+}
+
+#define LNK_EK_CHAIN_FIRST 0x01c00100u
+#define LNK_EK_CHAIN_LAST 0x01c001ffu
+
+LNK_API lnk_status lnk_ek_chain(lnk_context *ctx, uint8_t *certificates, size_t *certificates_len, char *detail,
+                                size_t detail_len)
+{
+    set_detail(detail, detail_len, "%s", "");
+    if (!valid_context(ctx) || certificates == NULL || certificates_len == NULL) {
+        set_detail(detail, detail_len, "a required argument is NULL");
+        return LNK_ERR_INVALID_ARGUMENT;
+    }
+
+    TPMI_YES_NO more = TPM2_NO;
+    TPMS_CAPABILITY_DATA *handles = NULL;
+    TSS2_RC rc = Esys_GetCapability(ctx->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, TPM2_CAP_HANDLES,
+                                    LNK_EK_CHAIN_FIRST, LNK_EK_CHAIN_LAST - LNK_EK_CHAIN_FIRST + 1, &more, &handles);
+    if (rc != TSS2_RC_SUCCESS) {
+        return fail_rc(device_status(rc), rc, "listing the EK chain's NV indices", detail, detail_len);
+    }
+
+    uint8_t *chain = malloc(LNK_EK_CHAIN_MAX);
+    if (chain == NULL) {
+        Esys_Free(handles);
+        set_detail(detail, detail_len, "out of memory");
+        return LNK_ERR_INTERNAL;
+    }
+    size_t chain_len = 0;
+    size_t needed = 0;
+    int count = 0;
+    lnk_status status = LNK_OK;
+    for (UINT32 i = 0; i < handles->data.handles.count; i++) {
+        TPM2_HANDLE index = handles->data.handles.handle[i];
+        if (index < LNK_EK_CHAIN_FIRST || index > LNK_EK_CHAIN_LAST) {
+            break; /* the list is sorted and continues past our range */
+        }
+        uint8_t contents[LNK_EK_CERTIFICATE_MAX + 5];
+        size_t length = 0;
+        status = read_nv(ctx, index, contents, sizeof(contents), &length, detail, detail_len);
+        if (status == LNK_ERR_NOT_FOUND) {
+            status = LNK_OK; /* defined but never written: not part of the chain */
+            continue;
+        }
+        if (status != LNK_OK) {
+            break;
+        }
+        size_t offset = 0;
+        size_t cert_len = 0;
+        if (lnk_ek_cert_locate(contents, length, &offset, &cert_len) != 0) {
+            set_detail(detail, detail_len, "EK chain NV index 0x%08x holds %zu bytes that are not a DER certificate",
+                       (unsigned)index, length);
+            status = LNK_ERR_DEVICE;
+            break;
+        }
+        needed += cert_len;
+        if (chain_len + cert_len <= LNK_EK_CHAIN_MAX) {
+            memcpy(chain + chain_len, contents + offset, cert_len);
+            chain_len += cert_len;
+        }
+        count++;
+    }
+    Esys_Free(handles);
+    if (status == LNK_OK && needed > LNK_EK_CHAIN_MAX) {
+        set_detail(detail, detail_len, "the EK chain in NV has %zu bytes, more than the %u this shim reads", needed,
+                   LNK_EK_CHAIN_MAX);
+        status = LNK_ERR_DEVICE;
+    }
+    if (status == LNK_OK) {
+        output outputs[] = {{certificates, certificates_len, chain, chain_len}};
+        status = write_outputs(outputs, 1, detail, detail_len);
+        if (status == LNK_OK) {
+            set_detail(detail, detail_len, "%d EK chain certificate(s) in NV", count);
+        }
+    }
+    free(chain);
     return status;
 }
 

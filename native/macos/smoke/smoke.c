@@ -76,6 +76,8 @@ static void attestation_checks(lnk_context *ctx)
     printf("lnk_ek_public: %d (%s)\n", status, detail);
     status = lnk_ek_certificate(ctx, LNK_EK_ECC_P384, a, &a_len, detail, sizeof detail);
     CHECK(status == LNK_ERR_NOT_SUPPORTED, "lnk_ek_certificate: %d", status);
+    status = lnk_ek_chain(ctx, a, &a_len, detail, sizeof detail);
+    CHECK(status == LNK_ERR_NOT_SUPPORTED, "lnk_ek_chain: %d", status);
     status = lnk_create_ak(ctx, a, &a_len, detail, sizeof detail);
     CHECK(status == LNK_ERR_NOT_SUPPORTED, "lnk_create_ak: %d", status);
     status = lnk_ak_public(ctx, input, sizeof input, a, &a_len, detail, sizeof detail);

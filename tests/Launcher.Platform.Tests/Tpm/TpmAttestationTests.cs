@@ -102,6 +102,64 @@ public sealed class TpmAttestationTests : IDisposable
     }
 
     [AttestationFact]
+    public void EndorsementCertificateChain_NoneInNv_IsEmpty()
+    {
+        using TpmKeyStore store = NewStore();
+        Assert.Empty(store.Attestation.ReadEndorsementCertificateChain());
+    }
+
+    [AttestationFact]
+    public void EndorsementCertificateChain_InNv_IsReadInIndexOrderAndCompletesTheChain()
+    {
+        // Arrange: a swtpm whose maker stored the issuer in 0x01c00100 (plain DER) and the root in 0x01c00101
+        // (behind a TCG header, with NV padding after it)
+        using SwtpmInstance tpm = SwtpmInstance.StartEndorsed();
+        using X509Certificate2 root = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(tpm.LocalCaDirectory, "swtpm-localca-rootca-cert.pem"));
+        using X509Certificate2 issuer = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(tpm.LocalCaDirectory, "issuercert.pem"));
+        byte[] wrappedRoot = [0x10, 0x01, 0x00, (byte)(root.RawData.Length >> 8), (byte)root.RawData.Length, .. root.RawData, 0xFF, 0xFF, 0xFF];
+        WriteNvIndex(tpm, "0x01c00100", issuer.RawData);
+        WriteNvIndex(tpm, "0x01c00101", wrappedRoot);
+
+        using (TpmKeyStore store = NewStore(tpm))
+        {
+            // Act
+            IReadOnlyList<byte[]> chain = store.Attestation.ReadEndorsementCertificateChain();
+            byte[] ekCertificate = store.Attestation.ReadEndorsementCertificate(EndorsementKeyKind.EccP384)!;
+
+            // Assert: the certificates, and a chain built from the TPM's NV alone with only the root trusted
+            Assert.Equal(2, chain.Count);
+            Assert.Equal(issuer.RawData, chain[0]);
+            Assert.Equal(root.RawData, chain[1]);
+            using X509Certificate2 leaf = X509CertificateLoader.LoadCertificate(ekCertificate);
+            using X509Certificate2 intermediate = X509CertificateLoader.LoadCertificate(chain[0]);
+            using var x509Chain = new X509Chain();
+            x509Chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            x509Chain.ChainPolicy.CustomTrustStore.Add(root);
+            x509Chain.ChainPolicy.ExtraStore.Add(intermediate);
+            x509Chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            Assert.True(x509Chain.Build(leaf));
+        }
+
+        AssertNoTransientObjectsOrSessions(tpm);
+    }
+
+    [AttestationFact]
+    public void EndorsementCertificateChain_NotDer_IsAnIOExceptionNamingTheIndex()
+    {
+        // Arrange
+        using SwtpmInstance tpm = SwtpmInstance.StartEndorsed();
+        WriteNvIndex(tpm, "0x01c00102", [0xFF, 0xFF, 0xFF, 0xFF]);
+        using TpmKeyStore store = NewStore(tpm);
+
+        // Act
+        IOException error = Assert.Throws<IOException>(() => store.Attestation.ReadEndorsementCertificateChain());
+
+        // Assert
+        Assert.Contains("0x01c00102", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not a DER certificate", error.Message, StringComparison.Ordinal);
+    }
+
+    [AttestationFact]
     public void EccP256_WithoutCertificate_IsDerivedFromTheDefaultTemplate()
     {
         // Arrange
@@ -457,6 +515,14 @@ public sealed class TpmAttestationTests : IDisposable
         }
 
         AssertNoTransientObjectsOrSessions(_fixture.Tpm);
+    }
+
+    private void WriteNvIndex(SwtpmInstance tpm, string index, byte[] contents)
+    {
+        string file = Path.Combine(_stateDirectory, $"nv-{Guid.NewGuid():N}.bin");
+        File.WriteAllBytes(file, contents);
+        tpm.Tool("tpm2_nvdefine", index, "-C", "o", "-s", contents.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), "-a", "ownerwrite|ownerread|authread|authwrite|no_da");
+        tpm.Tool("tpm2_nvwrite", index, "-C", "o", "-i", file);
     }
 
     private static void AssertNoTransientObjectsOrSessions(SwtpmInstance tpm)

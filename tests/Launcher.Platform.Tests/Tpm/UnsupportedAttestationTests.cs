@@ -49,6 +49,7 @@ public sealed class UnsupportedAttestationTests : IDisposable
     {
         Assert.Throws<NotSupportedException>(() => attestation.ReadEndorsementKey(EndorsementKeyKind.Rsa2048));
         Assert.Throws<NotSupportedException>(() => attestation.ReadEndorsementCertificate(EndorsementKeyKind.EccP384));
+        Assert.Throws<NotSupportedException>(() => attestation.ReadEndorsementCertificateChain());
         Assert.Throws<NotSupportedException>(() => attestation.LoadOrCreateAttestationKey());
         Assert.Throws<NotSupportedException>(() => attestation.DeleteAttestationKey());
     }

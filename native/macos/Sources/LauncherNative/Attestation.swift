@@ -52,6 +52,17 @@ public func lnk_ek_certificate(
     refuseAttestation("lnk_ek_certificate", context, detail, detailLength)
 }
 
+@_cdecl("lnk_ek_chain")
+public func lnk_ek_chain(
+    _ context: OpaquePointer?,
+    _ certificates: UnsafeMutablePointer<UInt8>?,
+    _ certificatesLength: UnsafeMutablePointer<Int>?,
+    _ detail: UnsafeMutablePointer<CChar>?,
+    _ detailLength: Int
+) -> Int32 {
+    refuseAttestation("lnk_ek_chain", context, detail, detailLength)
+}
+
 @_cdecl("lnk_create_ak")
 public func lnk_create_ak(
     _ context: OpaquePointer?,

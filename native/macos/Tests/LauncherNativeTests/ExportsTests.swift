@@ -41,6 +41,7 @@ final class ExportsTests: XCTestCase {
         XCTAssertEqual(lnk_ek_public(context, 1, &buffer, &length, &other, &otherLength, &exponent, &source, &detail, detailCapacity), notSupported)
         XCTAssertTrue(String(cString: detail).contains("not supported"))
         XCTAssertEqual(lnk_ek_certificate(context, 3, &buffer, &length, nil, 0), notSupported)
+        XCTAssertEqual(lnk_ek_chain(context, &buffer, &length, nil, 0), notSupported)
         XCTAssertEqual(lnk_create_ak(context, &buffer, &length, nil, 0), notSupported)
         XCTAssertEqual(lnk_ak_public(context, input, input.count, &buffer, &length, nil, 0), notSupported)
         XCTAssertEqual(lnk_activate_credential(context, 1, input, input.count, input, input.count, input, input.count, &buffer, &length, nil, 0), notSupported)
