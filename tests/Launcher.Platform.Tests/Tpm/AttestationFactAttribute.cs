@@ -12,7 +12,7 @@ internal sealed class AttestationFactAttribute : FactAttribute
     private static readonly string[] s_requiredTools =
     [
         "swtpm", "swtpm_setup", "swtpm_localca", "swtpm_cert", "certtool", "swtpm_ioctl", "tpm2_getcap",
-        "tpm2_makecredential", "tpm2_evictcontrol", "tpm2_changeauth", "tpm2_nvdefine", "tpm2_nvwrite", "tpm2_startup",
+        "tpm2_makecredential", "tpm2_evictcontrol", "tpm2_changeauth", "tpm2_nvdefine", "tpm2_nvwrite", "tpm2_createek", "tpm2_flushcontext", "tpm2_startup",
     ];
 
     public AttestationFactAttribute()

@@ -182,6 +182,26 @@ public sealed class TpmAttestationTests : IDisposable
     }
 
     [AttestationFact]
+    public void LowRangeEndorsementKeys_AreByteIdenticalToTpm2ToolsCreateek()
+    {
+        // Arrange: tpm2_createek builds the EK from the TCG low-range templates independently of our shim
+        using TpmKeyStore store = NewStore();
+        foreach ((EndorsementKeyKind kind, string algorithm) in new[] { (EndorsementKeyKind.Rsa2048, "rsa"), (EndorsementKeyKind.EccP256, "ecc") })
+        {
+            string publicFile = Path.Combine(_stateDirectory, $"createek-{algorithm}.pub");
+            _fixture.Tpm.Tool("tpm2_createek", "-G", algorithm, "-c", Path.Combine(_stateDirectory, $"createek-{algorithm}.ctx"), "-u", publicFile, "-f", "tss");
+            _fixture.Tpm.Tool("tpm2_flushcontext", "-t");
+
+            // Act
+            EndorsementKey ek = store.Attestation.ReadEndorsementKey(kind);
+
+            // Assert: the whole TPMT_PUBLIC (after the TPM2B size), not only the key
+            byte[] expected = File.ReadAllBytes(publicFile)[2..];
+            Assert.Equal(expected, ek.PublicArea);
+        }
+    }
+
+    [AttestationFact]
     public void AttestationKey_IsRestrictedSigning_AndReloadsAfterASwtpmRestart()
     {
         // Arrange
