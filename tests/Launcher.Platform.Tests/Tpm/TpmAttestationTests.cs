@@ -418,7 +418,9 @@ public sealed class TpmAttestationTests : IDisposable
                 Assert.Throws<CredentialRejectedException>(() => store.Attestation.ActivateCredential(kind, ak, wrong.CredentialBlob, wrong.EncryptedSecret));
             }
 
+            _ = store.Attestation.ReadEndorsementCertificateChain();
             _ = store.Attestation.CertifyMachineKey(machineKey, ak, RandomNumberGenerator.GetBytes(32));
+            Assert.Throws<ArgumentException>(() => store.Attestation.CertifyMachineKey(machineKey, ak, new byte[8]));
             _ = machineKey.SignDigest(new byte[32]);
         }
 
