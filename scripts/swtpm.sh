@@ -9,7 +9,8 @@
 # The control channel listens on port N+1 because tpm2-tss's swtpm TCTI derives the control port that way.
 # Environment: SWTPM_EK=1 provisions EKs with certificates from a local test CA (swtpm_setup + swtpm-localca, offline)
 # on first start: RSA 2048 at 0x81010001 with its certificate in NV 0x01c00002, ECC P-384 at 0x81010016 with NV
-# 0x01c00016 (swtpm 0.7 makes no P-256 EK). The CA is in DIR/localca.
+# 0x01c00016 (swtpm 0.7 makes no P-256 EK). The CA is in DIR/localca: root swtpm-localca-rootca-cert.pem, which
+# signs issuercert.pem, which signs the EK certificates (trust that root in tests only). Nothing outside DIR is used.
 set -euo pipefail
 
 readonly host=127.0.0.1

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Launcher.Benchmarks.Engines;
+using Launcher.Benchmarks.Attestation;
 using Launcher.Benchmarks.Harness;
 using Launcher.Benchmarks.Identity;
 using Launcher.Benchmarks.Ipc;
@@ -65,6 +66,11 @@ try
     if (options.Suite is "identity" or "all")
     {
         exit |= await RunSuiteAsync("identity", async () => await new IdentitySuite(layout, options, Path.Combine(work.FullName, "identity"), Console.Out).RunAsync().ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    if (options.Suite is "attestation" or "all")
+    {
+        exit |= await RunSuiteAsync("attestation", async () => await new AttestationSuite(layout, options, Path.Combine(work.FullName, "attestation"), Console.Out).RunAsync().ConfigureAwait(false)).ConfigureAwait(false);
     }
 }
 finally

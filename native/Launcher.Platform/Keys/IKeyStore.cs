@@ -1,3 +1,5 @@
+using Launcher.Platform.Attestation;
+
 namespace Launcher.Platform.Keys;
 
 /// <summary>
@@ -25,4 +27,8 @@ internal interface IKeyStore : IDisposable
 
     /// <summary>Deletes the key material (an explicit admin act: the next key is a new identity).</summary>
     void Delete();
+
+    /// <summary>The TPM attestation primitives of this store: real for the TPM store; every other store says
+    /// "not supported" (a default here, so that test doubles need not implement it).</summary>
+    ITpmAttestation Attestation => new UnsupportedTpmAttestation($"the {KeyClass} key store has no TPM attestation");
 }

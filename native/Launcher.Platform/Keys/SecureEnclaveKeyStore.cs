@@ -1,3 +1,4 @@
+using Launcher.Platform.Attestation;
 using Launcher.Platform.Files;
 using Launcher.Platform.Native;
 
@@ -48,6 +49,9 @@ internal sealed class SecureEnclaveKeyStore : IKeyStore
     }
 
     public string KeyClass { get; }
+
+    /// <summary>Always "not supported": the Secure Enclave has no EK or AK.</summary>
+    public ITpmAttestation Attestation { get; } = new UnsupportedTpmAttestation("TPM attestation is not supported by the Secure Enclave: it has no endorsement key or certificate chain a fleet could verify (docs/identity.md, \"Attestation\")");
 
     public KeyStoreAvailability CheckAvailability()
     {

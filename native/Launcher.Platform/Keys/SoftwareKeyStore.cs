@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Launcher.Platform.Attestation;
 using Launcher.Platform.Files;
 
 namespace Launcher.Platform.Keys;
@@ -19,6 +20,9 @@ internal sealed class SoftwareKeyStore : IKeyStore
     }
 
     public string KeyClass { get; }
+
+    /// <summary>Always "not supported": a software key has no hardware to attest.</summary>
+    public ITpmAttestation Attestation { get; } = new UnsupportedTpmAttestation("TPM attestation is not supported for a software key: no hardware holds it");
 
     public KeyStoreAvailability CheckAvailability() =>
         KeyStoreAvailability.Available("software key in " + _path + " (no hardware protection)");

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Launcher.Contracts;
+using Launcher.Platform.Attestation;
 using Launcher.Platform.Files;
 using Launcher.Platform.Native;
 
@@ -45,9 +46,13 @@ internal sealed class TpmKeyStore : IKeyStore
         ArgumentException.ThrowIfNullOrEmpty(stateDirectory);
         _stateDirectory = stateDirectory;
         _tcti = string.IsNullOrEmpty(tcti) ? null : tcti;
+        Attestation = new TpmAttestation(this, stateDirectory);
     }
 
     public string KeyClass => KeyClasses.Tpm;
+
+    /// <summary>The TPM attestation primitives over this store's TPM connection (docs/identity.md, "Attestation").</summary>
+    public ITpmAttestation Attestation { get; }
 
     public string PublicKeyPath => Path.Combine(_stateDirectory, PublicFileName);
 
@@ -146,6 +151,9 @@ internal sealed class TpmKeyStore : IKeyStore
         File.Delete(PrivateKeyPath);
     }
 
+    /// <summary>The blob of a key this store loaded or created; null for any other key.</summary>
+    internal static byte[]? BlobOf(ISigningKey key) => key is TpmSigningKey tpmKey ? tpmKey.Blob : null;
+
     public void Dispose()
     {
         lock (_lock)
@@ -167,7 +175,9 @@ internal sealed class TpmKeyStore : IKeyStore
         return Invoke(context => context.SignDigest(blob, digest));
     }
 
-    private T Invoke<T>(Func<NativeKeyContext, T> call)
+    /// <summary>Runs one shim call under the store's lock and maps its status to the store's exceptions;
+    /// <paramref name="keyDescription"/> names the key a rejected blob belongs to.</summary>
+    internal T Invoke<T>(Func<NativeKeyContext, T> call, string? keyDescription = null)
     {
         lock (_lock)
         {
@@ -178,7 +188,19 @@ internal sealed class TpmKeyStore : IKeyStore
             }
             catch (NativeKeyException ex) when (ex.Status == NativeStatus.KeyInvalid)
             {
-                throw new KeyUnusableException($"The TPM key in {_stateDirectory} is unusable: {ex.Detail}", ex);
+                throw new KeyUnusableException($"{keyDescription ?? "The TPM key"} in {_stateDirectory} is unusable: {ex.Detail}", ex);
+            }
+            catch (NativeKeyException ex) when (ex.Status == NativeStatus.NotSupported)
+            {
+                throw new NotSupportedException($"The TPM cannot do this: {ex.Detail}", ex);
+            }
+            catch (NativeKeyException ex) when (ex.Status == NativeStatus.CredentialRejected)
+            {
+                throw new CredentialRejectedException($"The TPM refused the credential: {ex.Detail}", ex);
+            }
+            catch (NativeKeyException ex) when (ex.Status == NativeStatus.NotFound)
+            {
+                throw new FileNotFoundException($"Not in the TPM: {ex.Detail}", ex);
             }
             catch (NativeKeyException ex) when (ex.Status == NativeStatus.InvalidArgument)
             {
@@ -214,7 +236,7 @@ internal sealed class TpmKeyStore : IKeyStore
         _context = null;
     }
 
-    private static byte[] ReadPart(string path)
+    internal static byte[] ReadPart(string path)
     {
         string name = Path.GetFileName(path);
         if (SecureFile.IsSymbolicLink(path))
@@ -243,7 +265,7 @@ internal sealed class TpmKeyStore : IKeyStore
 
     /// <summary>The length of the TPM2B at the start of <paramref name="bytes"/> (its 2-byte big-endian size
     /// plus that many bytes).</summary>
-    private static int FramedLength(ReadOnlySpan<byte> bytes, string what)
+    internal static int FramedLength(ReadOnlySpan<byte> bytes, string what)
     {
         if (bytes.Length < 2)
         {
@@ -259,7 +281,7 @@ internal sealed class TpmKeyStore : IKeyStore
         return declared + 2;
     }
 
-    private static bool Exists(string path)
+    internal static bool Exists(string path)
     {
         // A dangling symbolic link is still "something is there": it must surface as unusable, not as no key.
         return File.Exists(path) || SecureFile.IsSymbolicLink(path);

@@ -20,6 +20,9 @@ internal sealed class TpmSigningKey : ISigningKey
 
     public string KeyClass => KeyClasses.Tpm;
 
+    /// <summary>The shim's blob, for TPM2_Certify by the attestation key.</summary>
+    internal byte[] Blob => _blob;
+
     public ReadOnlyMemory<byte> PublicKeySec1 { get; }
 
     public byte[] SignDigest(ReadOnlySpan<byte> sha256Digest)

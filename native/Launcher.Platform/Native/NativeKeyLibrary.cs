@@ -11,7 +11,7 @@ namespace Launcher.Platform.Native;
 internal static partial class NativeKeyLibrary
 {
     public const string LibraryName = "liblauncher_native";
-    public const uint ExpectedAbiVersion = 1;
+    public const uint ExpectedAbiVersion = 2;
 
     static NativeKeyLibrary()
     {
@@ -92,4 +92,25 @@ internal static partial class NativeKeyLibrary
 
     [LibraryImport(LibraryName)]
     internal static unsafe partial int lnk_sign_digest(IntPtr context, byte* blob, nuint blobLength, byte* digest, nuint digestLength, byte* signature, ref nuint signatureLength, byte* detail, nuint detailLength);
+
+    [LibraryImport(LibraryName)]
+    internal static unsafe partial int lnk_ek_public(IntPtr context, uint ekKind, byte* publicArea, ref nuint publicAreaLength, byte* publicKey, ref nuint publicKeyLength, out uint rsaExponent, out uint source, byte* detail, nuint detailLength);
+
+    [LibraryImport(LibraryName)]
+    internal static unsafe partial int lnk_ek_certificate(IntPtr context, uint ekKind, byte* certificate, ref nuint certificateLength, byte* detail, nuint detailLength);
+
+    [LibraryImport(LibraryName)]
+    internal static unsafe partial int lnk_ek_chain(IntPtr context, byte* certificates, ref nuint certificatesLength, byte* detail, nuint detailLength);
+
+    [LibraryImport(LibraryName)]
+    internal static unsafe partial int lnk_create_ak(IntPtr context, byte* blob, ref nuint blobLength, byte* detail, nuint detailLength);
+
+    [LibraryImport(LibraryName)]
+    internal static unsafe partial int lnk_ak_public(IntPtr context, byte* akBlob, nuint akBlobLength, byte* publicArea, ref nuint publicAreaLength, byte* detail, nuint detailLength);
+
+    [LibraryImport(LibraryName)]
+    internal static unsafe partial int lnk_activate_credential(IntPtr context, uint ekKind, byte* akBlob, nuint akBlobLength, byte* credentialBlob, nuint credentialBlobLength, byte* encryptedSecret, nuint encryptedSecretLength, byte* credential, ref nuint credentialLength, byte* detail, nuint detailLength);
+
+    [LibraryImport(LibraryName)]
+    internal static unsafe partial int lnk_certify(IntPtr context, byte* akBlob, nuint akBlobLength, byte* keyBlob, nuint keyBlobLength, byte* nonce, nuint nonceLength, byte* attest, ref nuint attestLength, byte* signature, ref nuint signatureLength, byte* keyPublicArea, ref nuint keyPublicAreaLength, byte* detail, nuint detailLength);
 }

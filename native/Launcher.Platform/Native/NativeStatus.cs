@@ -11,4 +11,7 @@ internal enum NativeStatus
     NotPermitted = 5,
     Device = 6,
     Internal = 7,
+    NotFound = 8,
+    NotSupported = 9,
+    CredentialRejected = 10,
 }

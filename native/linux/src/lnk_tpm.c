@@ -7,6 +7,8 @@
  *   - the SRK: the persistent key at 0x81000001 when present (never flushed, only its ESYS handle closed),
  *     otherwise a transient primary re-created from the fixed template below;
  *   - the most recently used machine key, so that repeated signing costs one TPM2_Sign, not a TPM2_Load each time.
+ * The attestation primitives (EK, AK, ActivateCredential, Certify) are in lnk_attest.c; what the two halves share
+ * is declared in tpm_internal.h.
  */
 #include "launcher_native.h"
 
@@ -21,38 +23,17 @@
 #include <tss2/tss2_tctildr.h>
 
 #include "der.h"
+#include "tpm_internal.h"
 
-#define LNK_API __attribute__((visibility("default")))
 
 #define LNK_DEFAULT_TCTI "device:/dev/tpmrm0"
 #define LNK_SRK_PERSISTENT_HANDLE 0x81000001u
-#define LNK_P256_BYTES 32u
-
-/* Upper bound of a marshalled blob: the in-memory structures are at least as large as their marshalled form. */
-#define LNK_MAX_BLOB (sizeof(TPM2B_PUBLIC) + sizeof(TPM2B_PRIVATE))
-
-struct lnk_context {
-    TSS2_TCTI_CONTEXT *tcti;
-    ESYS_CONTEXT *esys;
-
-    ESYS_TR srk;
-    int srk_is_persistent;
-
-    /* The cached machine key: its handle, a copy of the blob it came from, and its public area. */
-    ESYS_TR key;
-    uint8_t key_blob[LNK_MAX_BLOB];
-    size_t key_blob_len;
-    TPM2B_PUBLIC key_public;
-};
 
 /* ---------------------------------------------------------------------------------------------------------------
  * Details and error mapping
  * ------------------------------------------------------------------------------------------------------------- */
 
-static void set_detail(char *detail, size_t detail_len, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_detail(char *detail, size_t detail_len, const char *format, ...)
+void set_detail(char *detail, size_t detail_len, const char *format, ...)
 {
     if (detail == NULL || detail_len == 0) {
         return;
@@ -64,14 +45,14 @@ static void set_detail(char *detail, size_t detail_len, const char *format, ...)
     va_end(args);
 }
 
-static lnk_status fail_rc(lnk_status status, TSS2_RC rc, const char *operation, char *detail, size_t detail_len)
+lnk_status fail_rc(lnk_status status, TSS2_RC rc, const char *operation, char *detail, size_t detail_len)
 {
     set_detail(detail, detail_len, "%s: %s (0x%x)", operation, Tss2_RC_Decode(rc), (unsigned)rc);
     return status;
 }
 
 /* The TPM's own response code, or 0 when rc came from a software layer (ESYS, TCTI, MU). */
-static TPM2_RC tpm_code(TSS2_RC rc)
+TPM2_RC tpm_code(TSS2_RC rc)
 {
     TSS2_RC layer = rc & TSS2_RC_LAYER_MASK;
     if (layer != TSS2_TPM_RC_LAYER && layer != TSS2_RESMGR_TPM_RC_LAYER) {
@@ -81,18 +62,18 @@ static TPM2_RC tpm_code(TSS2_RC rc)
 }
 
 /* Format-one codes carry the failing handle, session or parameter number; strip it to compare the error. */
-static TPM2_RC fmt1_error(TPM2_RC code)
+TPM2_RC fmt1_error(TPM2_RC code)
 {
     return (code & TPM2_RC_FMT1) ? (TPM2_RC)(code & (TPM2_RC_FMT1 | 0x3Fu)) : 0;
 }
 
-static int is_parameter_error(TPM2_RC code)
+int is_parameter_error(TPM2_RC code)
 {
     return (code & TPM2_RC_FMT1) && (code & TPM2_RC_P);
 }
 
 /* True when a handle we hold no longer names a loaded object: the TPM was reset or something flushed it. */
-static int is_handle_gone(TSS2_RC rc)
+int is_handle_gone(TSS2_RC rc)
 {
     TPM2_RC code = tpm_code(rc);
     if (code == 0) {
@@ -104,14 +85,14 @@ static int is_handle_gone(TSS2_RC rc)
     return fmt1_error(code) == TPM2_RC_HANDLE && !is_parameter_error(code);
 }
 
-static int is_auth_refusal(TPM2_RC code)
+int is_auth_refusal(TPM2_RC code)
 {
     TPM2_RC fmt1 = fmt1_error(code);
     return fmt1 == TPM2_RC_BAD_AUTH || fmt1 == TPM2_RC_AUTH_FAIL || code == TPM2_RC_LOCKOUT;
 }
 
 /* Whether a TPM2_Load failure says the blob itself is unusable here (corrupt, foreign, wrong parent). */
-static int is_blob_rejection(TSS2_RC rc)
+int is_blob_rejection(TSS2_RC rc)
 {
     TPM2_RC code = tpm_code(rc);
     if (code == 0) {
@@ -123,7 +104,7 @@ static int is_blob_rejection(TSS2_RC rc)
     return is_parameter_error(code) || code == TPM2_RC_SENSITIVE;
 }
 
-static lnk_status device_status(TSS2_RC rc)
+lnk_status device_status(TSS2_RC rc)
 {
     TPM2_RC code = tpm_code(rc);
     return (code != 0 && is_auth_refusal(code)) ? LNK_ERR_NOT_PERMITTED : LNK_ERR_DEVICE;
@@ -186,7 +167,7 @@ static void machine_key_template(TPM2B_PUBLIC *out)
  * ------------------------------------------------------------------------------------------------------------- */
 
 /* Releases a transient object: flushed from the TPM, or when the TPM no longer knows it, only forgotten by ESYS. */
-static void release_transient(lnk_context *ctx, ESYS_TR *handle)
+void release_transient(lnk_context *ctx, ESYS_TR *handle)
 {
     if (*handle == ESYS_TR_NONE) {
         return;
@@ -197,13 +178,13 @@ static void release_transient(lnk_context *ctx, ESYS_TR *handle)
     *handle = ESYS_TR_NONE;
 }
 
-static void release_key(lnk_context *ctx)
+void release_key(lnk_context *ctx)
 {
     release_transient(ctx, &ctx->key);
     ctx->key_blob_len = 0;
 }
 
-static void release_srk(lnk_context *ctx)
+void release_srk(lnk_context *ctx)
 {
     if (ctx->srk == ESYS_TR_NONE) {
         return;
@@ -218,8 +199,21 @@ static void release_srk(lnk_context *ctx)
     ctx->srk_is_persistent = 0;
 }
 
+/* Whether a TPM handle belongs to the attestation call in progress (its AK or the EK it created). */
+int is_operation_object(lnk_context *ctx, TPM2_HANDLE handle)
+{
+    for (int i = 0; i < LNK_MAX_OPERATION_OBJECTS; i++) {
+        TPM2_HANDLE own = 0;
+        if (ctx->operation[i] != ESYS_TR_NONE && Esys_TR_GetTpmHandle(ctx->esys, ctx->operation[i], &own) ==
+                                                     TSS2_RC_SUCCESS && own == handle) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* True when the TPM has no free slot for another transient object. */
-static int is_object_memory_full(TSS2_RC rc)
+int is_object_memory_full(TSS2_RC rc)
 {
     return tpm_code(rc) == TPM2_RC_OBJECT_MEMORY;
 }
@@ -230,7 +224,7 @@ static int is_object_memory_full(TSS2_RC rc)
  * not ours and let the caller try once more. Behind /dev/tpmrm0 the kernel flushes a dead client's objects and
  * each client sees only its own, so this never touches another process's work there.
  */
-static int flush_stale_transients(lnk_context *ctx)
+int flush_stale_transients(lnk_context *ctx)
 {
     TPM2_HANDLE own_srk = 0;
     TPM2_HANDLE own_key = 0;
@@ -250,7 +244,7 @@ static int flush_stale_transients(lnk_context *ctx)
     int flushed = 0;
     for (UINT32 i = 0; i < handles->data.handles.count; i++) {
         TPM2_HANDLE handle = handles->data.handles.handle[i];
-        if (handle == own_srk || handle == own_key) {
+        if (handle == own_srk || handle == own_key || is_operation_object(ctx, handle)) {
             continue;
         }
         ESYS_TR stale = ESYS_TR_NONE;
@@ -268,7 +262,7 @@ static int flush_stale_transients(lnk_context *ctx)
     return flushed;
 }
 
-static lnk_status ensure_srk(lnk_context *ctx, char *detail, size_t detail_len)
+lnk_status ensure_srk(lnk_context *ctx, char *detail, size_t detail_len)
 {
     if (ctx->srk != ESYS_TR_NONE) {
         return LNK_OK;
@@ -324,7 +318,7 @@ static lnk_status ensure_srk(lnk_context *ctx, char *detail, size_t detail_len)
     return LNK_OK;
 }
 
-static uint16_t read_be16(const uint8_t *p)
+uint16_t read_be16(const uint8_t *p)
 {
     return (uint16_t)(((uint16_t)p[0] << 8) | p[1]);
 }
@@ -333,8 +327,8 @@ static uint16_t read_be16(const uint8_t *p)
  * Splits a blob into its public and private parts. Strict: each part's size prefix must match its contents
  * exactly and nothing may follow the private part, so a truncated or padded file never half-loads.
  */
-static lnk_status parse_blob(const uint8_t *blob, size_t blob_len, TPM2B_PUBLIC *pub, TPM2B_PRIVATE *priv,
-                             char *detail, size_t detail_len)
+lnk_status parse_blob(const uint8_t *blob, size_t blob_len, lnk_blob_kind kind, TPM2B_PUBLIC *pub,
+                      TPM2B_PRIVATE *priv, char *detail, size_t detail_len)
 {
     if (blob_len < 4 || blob_len > LNK_MAX_BLOB) {
         set_detail(detail, detail_len, "key blob has an impossible length (%zu bytes)", blob_len);
@@ -368,26 +362,30 @@ static lnk_status parse_blob(const uint8_t *blob, size_t blob_len, TPM2B_PUBLIC 
     priv->size = (UINT16)priv_size;
     memcpy(priv->buffer, blob + priv_at + 2, priv_size);
 
-    /* Refuse anything but what lnk_create_key makes: a blob for a decryption or restricted key must not become
-     * the machine identity because a file was swapped. */
+    /* Refuse anything but what lnk_create_key (or lnk_create_ak) makes: a blob for a decryption key must not become
+     * the machine identity because a file was swapped, and the machine key and the attestation key must never
+     * stand in for each other (only a restricted key's signature says "the TPM made this structure"). */
     const TPMT_PUBLIC *area = &pub->publicArea;
     TPMA_OBJECT attributes = area->objectAttributes;
+    int restricted = (attributes & TPMA_OBJECT_RESTRICTED) != 0;
+    const char *what = kind == LNK_BLOB_ATTESTATION_KEY ? "attestation key blob is not a restricted"
+                                                        : "key blob is not an unrestricted";
     if (area->type != TPM2_ALG_ECC || area->nameAlg != TPM2_ALG_SHA256 ||
         area->parameters.eccDetail.curveID != TPM2_ECC_NIST_P256 ||
         area->parameters.eccDetail.scheme.scheme != TPM2_ALG_ECDSA ||
         area->parameters.eccDetail.scheme.details.ecdsa.hashAlg != TPM2_ALG_SHA256 ||
         (attributes & TPMA_OBJECT_SIGN_ENCRYPT) == 0 || (attributes & TPMA_OBJECT_DECRYPT) != 0 ||
-        (attributes & TPMA_OBJECT_RESTRICTED) != 0 || area->unique.ecc.x.size == 0 ||
+        restricted != (kind == LNK_BLOB_ATTESTATION_KEY) || area->unique.ecc.x.size == 0 ||
         area->unique.ecc.x.size > LNK_P256_BYTES || area->unique.ecc.y.size == 0 ||
         area->unique.ecc.y.size > LNK_P256_BYTES) {
-        set_detail(detail, detail_len, "key blob is not an ECDSA-SHA256 P-256 signing key");
+        set_detail(detail, detail_len, "%s ECDSA-SHA256 P-256 signing key", what);
         return LNK_ERR_KEY_INVALID;
     }
     return LNK_OK;
 }
 
 /* Makes the blob's key the loaded one, reusing the cached handle when the blob is the same. */
-static lnk_status ensure_key(lnk_context *ctx, const uint8_t *blob, size_t blob_len, char *detail, size_t detail_len)
+lnk_status ensure_key(lnk_context *ctx, const uint8_t *blob, size_t blob_len, char *detail, size_t detail_len)
 {
     if (ctx->key != ESYS_TR_NONE && ctx->key_blob_len == blob_len && memcmp(ctx->key_blob, blob, blob_len) == 0) {
         return LNK_OK;
@@ -395,7 +393,7 @@ static lnk_status ensure_key(lnk_context *ctx, const uint8_t *blob, size_t blob_
 
     TPM2B_PUBLIC pub;
     TPM2B_PRIVATE priv;
-    lnk_status status = parse_blob(blob, blob_len, &pub, &priv, detail, detail_len);
+    lnk_status status = parse_blob(blob, blob_len, LNK_BLOB_MACHINE_KEY, &pub, &priv, detail, detail_len);
     if (status != LNK_OK) {
         return status;
     }
@@ -432,14 +430,14 @@ static lnk_status ensure_key(lnk_context *ctx, const uint8_t *blob, size_t blob_
     }
 }
 
-static void copy_left_padded(uint8_t *out, const TPM2B_ECC_PARAMETER *value)
+void copy_left_padded(uint8_t *out, const TPM2B_ECC_PARAMETER *value)
 {
     size_t pad = LNK_P256_BYTES - value->size;
     memset(out, 0, pad);
     memcpy(out + pad, value->buffer, value->size);
 }
 
-static int valid_context(const lnk_context *ctx)
+int valid_context(const lnk_context *ctx)
 {
     return ctx != NULL && ctx->esys != NULL;
 }
@@ -470,6 +468,9 @@ LNK_API lnk_status lnk_open(const char *config, lnk_context **out, char *detail,
     }
     ctx->srk = ESYS_TR_NONE;
     ctx->key = ESYS_TR_NONE;
+    for (int i = 0; i < LNK_MAX_OPERATION_OBJECTS; i++) {
+        ctx->operation[i] = ESYS_TR_NONE;
+    }
 
     TSS2_RC rc = Tss2_TctiLdr_Initialize(tcti_config, &ctx->tcti);
     if (rc != TSS2_RC_SUCCESS) {
@@ -498,6 +499,9 @@ LNK_API void lnk_close(lnk_context *ctx)
         return;
     }
     if (ctx->esys != NULL) {
+        for (int i = 0; i < LNK_MAX_OPERATION_OBJECTS; i++) {
+            release_transient(ctx, &ctx->operation[i]);
+        }
         release_key(ctx);
         release_srk(ctx);
         Esys_Finalize(&ctx->esys);

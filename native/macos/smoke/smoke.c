@@ -103,6 +103,35 @@ static void enclave_checks(lnk_context *ctx)
     printf("truncated blob: status %d (%s)\n", status, detail);
 }
 
+/* ABI 2: the Secure Enclave has no TPM attestation; every such call answers LNK_ERR_NOT_SUPPORTED. */
+static void attestation_checks(lnk_context *ctx)
+{
+    char detail[256];
+    uint8_t a[64], b[64], c[64];
+    size_t a_len = sizeof a, b_len = sizeof b, c_len = sizeof c;
+    uint32_t exponent = 0, source = 0;
+    const uint8_t input[32] = {1};
+
+    lnk_status status = lnk_ek_public(ctx, LNK_EK_RSA_2048, a, &a_len, b, &b_len, &exponent, &source, detail, sizeof detail);
+    CHECK(status == LNK_ERR_NOT_SUPPORTED, "lnk_ek_public: %d (%s)", status, detail);
+    printf("lnk_ek_public: %d (%s)\n", status, detail);
+    status = lnk_ek_certificate(ctx, LNK_EK_ECC_P384, a, &a_len, detail, sizeof detail);
+    CHECK(status == LNK_ERR_NOT_SUPPORTED, "lnk_ek_certificate: %d", status);
+    status = lnk_ek_chain(ctx, a, &a_len, detail, sizeof detail);
+    CHECK(status == LNK_ERR_NOT_SUPPORTED, "lnk_ek_chain: %d", status);
+    status = lnk_create_ak(ctx, a, &a_len, detail, sizeof detail);
+    CHECK(status == LNK_ERR_NOT_SUPPORTED, "lnk_create_ak: %d", status);
+    status = lnk_ak_public(ctx, input, sizeof input, a, &a_len, detail, sizeof detail);
+    CHECK(status == LNK_ERR_NOT_SUPPORTED, "lnk_ak_public: %d", status);
+    status = lnk_activate_credential(ctx, LNK_EK_RSA_2048, input, sizeof input, input, sizeof input, input, sizeof input,
+                                     a, &a_len, detail, sizeof detail);
+    CHECK(status == LNK_ERR_NOT_SUPPORTED, "lnk_activate_credential: %d", status);
+    status = lnk_certify(ctx, input, sizeof input, input, sizeof input, input, sizeof input, a, &a_len, b, &b_len, c,
+                         &c_len, detail, sizeof detail);
+    CHECK(status == LNK_ERR_NOT_SUPPORTED, "lnk_certify: %d", status);
+    CHECK(a_len == sizeof a && b_len == sizeof b && c_len == sizeof c, "a refused call changed an output length");
+}
+
 int main(void)
 {
     char detail[256];
@@ -127,6 +156,8 @@ int main(void)
     char tiny[1] = {'x'};
     (void)lnk_available(ctx, tiny, sizeof tiny);
     CHECK(tiny[0] == '\0', "1-byte detail buffer not terminated");
+
+    attestation_checks(ctx);
 
     status = lnk_available(ctx, detail, sizeof detail);
     printf("lnk_available: %d (%s)\n", status, detail);

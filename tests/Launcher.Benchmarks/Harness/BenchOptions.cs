@@ -1,6 +1,6 @@
 namespace Launcher.Benchmarks.Harness;
 
-/// <summary>The command line: <c>--suite ipc|identity|rpc-engines|all [--quick] [--launcherd PATH] [--out DIR]</c>.</summary>
+/// <summary>The command line: <c>--suite NAME|all [--quick] [--launcherd PATH] [--out DIR]</c> (names in <see cref="Suites"/>).</summary>
 internal sealed class BenchOptions
 {
     public required string Suite { get; init; }
@@ -59,14 +59,17 @@ internal sealed class BenchOptions
             }
         }
 
-        if (suite is not ("ipc" or "identity" or "rpc-engines" or "all"))
+        if (suite != "all" && !Suites.Contains(suite))
         {
-            error.WriteLine($"--suite must be ipc, identity, rpc-engines or all\n{Usage}");
+            error.WriteLine($"--suite must be one of {string.Join(", ", Suites)} or all\n{Usage}");
             return null;
         }
 
         return new BenchOptions { Suite = suite, Quick = quick, LauncherdPath = launcherd, OutputDirectory = output, ProveCallers = callers };
     }
 
-    public const string Usage = "usage: Launcher.Benchmarks --suite ipc|identity|rpc-engines|all [--quick] [--launcherd PATH/launcherd.dll] [--out DIR] [--prove-callers N]";
+    /// <summary>Every suite, in the order <c>all</c> runs them.</summary>
+    public static IReadOnlyList<string> Suites { get; } = ["ipc", "rpc-engines", "identity", "attestation"];
+
+    public static string Usage => $"usage: Launcher.Benchmarks --suite {string.Join('|', Suites)}|all [--quick] [--launcherd PATH/launcherd.dll] [--out DIR] [--prove-callers N]";
 }

@@ -52,9 +52,11 @@ internal sealed class Swtpm : IAsyncDisposable
         return File.Exists(shim) ? null : $"{shim} is missing: run scripts/build-native.sh, then rebuild the daemon so the shim is copied beside it";
     }
 
-    public static async Task<Swtpm> StartAsync(RepoLayout layout, string directory)
+    /// <param name="endorsed">Provision EKs and EK certificates from a test CA first (SWTPM_EK=1).</param>
+    public static async Task<Swtpm> StartAsync(RepoLayout layout, string directory, bool endorsed = false)
     {
-        await using ChildProcess script = ChildProcess.Start("bash", [layout.SwtpmScript, "start", directory]);
+        var environment = new Dictionary<string, string> { ["SWTPM_EK"] = endorsed ? "1" : "0" };
+        await using ChildProcess script = ChildProcess.Start("bash", [layout.SwtpmScript, "start", directory], environment: environment);
         int exit = await script.WaitForExitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
         string tcti = script.FirstLine.IsCompletedSuccessfully ? script.FirstLine.Result.Trim() : "";
         if (exit != 0 || !tcti.StartsWith("swtpm:", StringComparison.Ordinal))

@@ -10,20 +10,37 @@ internal sealed class SwtpmInstance : IDisposable
 {
     private static readonly TimeSpan s_commandTimeout = TimeSpan.FromSeconds(30);
 
-    private SwtpmInstance(string stateDirectory)
+    private readonly bool _endorsed;
+
+    private SwtpmInstance(string stateDirectory, bool endorsed)
     {
         StateDirectory = stateDirectory;
+        _endorsed = endorsed;
         Tcti = string.Empty;
     }
 
     public string StateDirectory { get; }
+
+    /// <summary>The test CA of an endorsed swtpm (swtpm-localca): <c>swtpm-localca-rootca-cert.pem</c> and
+    /// <c>issuercert.pem</c>.</summary>
+    public string LocalCaDirectory => Path.Combine(StateDirectory, "localca");
 
     /// <summary>The TCTI string of the running swtpm, e.g. <c>swtpm:host=127.0.0.1,port=40000</c>.</summary>
     public string Tcti { get; private set; }
 
     public static SwtpmInstance Start()
     {
-        var instance = new SwtpmInstance(Directory.CreateTempSubdirectory("launcher-swtpm-").FullName);
+        var instance = new SwtpmInstance(Directory.CreateTempSubdirectory("launcher-swtpm-").FullName, endorsed: false);
+        instance.StartProcess();
+        return instance;
+    }
+
+    /// <summary>A swtpm provisioned by swtpm_setup with EKs and EK certificates from a test CA of its own
+    /// (scripts/swtpm.sh with SWTPM_EK=1): an RSA-2048 EK at 0x81010001 (certificate in NV 0x01c00002) and a
+    /// P-384 EK at 0x81010016 (certificate in NV 0x01c00016).</summary>
+    public static SwtpmInstance StartEndorsed()
+    {
+        var instance = new SwtpmInstance(Directory.CreateTempSubdirectory("launcher-swtpm-ek-").FullName, endorsed: true);
         instance.StartProcess();
         return instance;
     }
@@ -96,6 +113,8 @@ internal sealed class SwtpmInstance : IDisposable
         {
             start.Environment["TPM2TOOLS_TCTI"] = Tcti;
         }
+
+        start.Environment["SWTPM_EK"] = _endorsed ? "1" : "0";
 
         using Process process = Process.Start(start) ?? throw new InvalidOperationException($"Cannot start {fileName}.");
         Task<string> output = process.StandardOutput.ReadToEndAsync();

@@ -9,6 +9,9 @@ enum LnkStatus: Int32 {
     case notPermitted = 5
     case device = 6
     case `internal` = 7
+    case notFound = 8
+    case notSupported = 9
+    case credentialRejected = 10
 }
 
 enum LnkAccess: UInt32 {
@@ -16,5 +19,5 @@ enum LnkAccess: UInt32 {
     case afterFirstUnlock = 2
 }
 
-let lnkAbiVersion: UInt32 = 1
+let lnkAbiVersion: UInt32 = 2
 let sha256DigestBytes = 32

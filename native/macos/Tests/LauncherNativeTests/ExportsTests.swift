@@ -19,8 +19,37 @@ final class ExportsTests: XCTestCase {
         super.tearDown()
     }
 
-    func testAbiVersion_IsOne() {
-        XCTAssertEqual(lnk_abi_version(), 1)
+    func testAbiVersion_IsTwo() {
+        XCTAssertEqual(lnk_abi_version(), 2)
+    }
+
+    /// The Secure Enclave has no TPM attestation: every ABI 2 call says so, and writes no output.
+    func testAttestationCalls_AreNotSupported() {
+        var buffer = [UInt8](repeating: 0xAA, count: 64)
+        var length = buffer.count
+        var other = [UInt8](repeating: 0xAA, count: 64)
+        var otherLength = other.count
+        var third = [UInt8](repeating: 0xAA, count: 64)
+        var thirdLength = third.count
+        var exponent: UInt32 = 7
+        var source: UInt32 = 7
+        var detail = [CChar](repeating: 0, count: 256)
+        let detailCapacity = detail.count
+        let input = [UInt8](repeating: 1, count: 32)
+        let notSupported = LnkStatus.notSupported.rawValue
+
+        XCTAssertEqual(lnk_ek_public(context, 1, &buffer, &length, &other, &otherLength, &exponent, &source, &detail, detailCapacity), notSupported)
+        XCTAssertTrue(String(cString: detail).contains("not supported"))
+        XCTAssertEqual(lnk_ek_certificate(context, 3, &buffer, &length, nil, 0), notSupported)
+        XCTAssertEqual(lnk_ek_chain(context, &buffer, &length, nil, 0), notSupported)
+        XCTAssertEqual(lnk_create_ak(context, &buffer, &length, nil, 0), notSupported)
+        XCTAssertEqual(lnk_ak_public(context, input, input.count, &buffer, &length, nil, 0), notSupported)
+        XCTAssertEqual(lnk_activate_credential(context, 1, input, input.count, input, input.count, input, input.count, &buffer, &length, nil, 0), notSupported)
+        XCTAssertEqual(lnk_certify(context, input, input.count, input, input.count, input, input.count, &buffer, &length, &other, &otherLength, &third, &thirdLength, nil, 0), notSupported)
+        XCTAssertEqual(lnk_create_ak(nil, &buffer, &length, nil, 0), LnkStatus.invalidArgument.rawValue)
+        XCTAssertEqual(buffer, [UInt8](repeating: 0xAA, count: 64))
+        XCTAssertEqual(length, 64)
+        XCTAssertEqual(exponent, 7)
     }
 
     func testDetail_IsTruncatedOnACharacterBoundaryAndTerminated() {
