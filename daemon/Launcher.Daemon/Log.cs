@@ -70,4 +70,16 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 121, Level = LogLevel.Warning, Message = "Key store: {Warning}")]
     public static partial void KeyStoreWarning(ILogger logger, string warning);
+
+    [LoggerMessage(EventId = 150, Level = LogLevel.Information, Message = "Agent {AgentId} presenter capabilities: clicks {Clicks}, actions {Actions}, truthful delivery {TruthfulDelivery} (none advertised: {Absent})")]
+    public static partial void AgentCapabilities(ILogger logger, string agentId, bool clicks, bool actions, bool truthfulDelivery, bool absent);
+
+    [LoggerMessage(EventId = 151, Level = LogLevel.Information, Message = "Notification {Id} of uid {Uid}: outcome {Previous} became {Outcome}")]
+    public static partial void NotificationOutcomeUpdated(ILogger logger, string id, uint uid, string previous, string outcome);
+
+    [LoggerMessage(EventId = 152, Level = LogLevel.Information, Message = "Notification {Id} clicked by uid {Uid}: action {ActionId}")]
+    public static partial void NotificationActionClicked(ILogger logger, string id, uint uid, string actionId);
+
+    [LoggerMessage(EventId = 153, Level = LogLevel.Warning, Message = "Notification {Id}: {Warning}")]
+    public static partial void NotificationSendWarning(ILogger logger, string id, string warning);
 }

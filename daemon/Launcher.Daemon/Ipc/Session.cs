@@ -30,10 +30,13 @@ internal sealed class Session
 
     public string? Presenter { get; private set; }
 
+    /// <summary>What the agent's presenter can do (none when it advertised nothing).</summary>
+    public PresenterCapabilities Capabilities { get; private set; } = PresenterCapabilities.None;
+
     /// <summary>The caller class for the permission table.</summary>
     public CallerClass Class => Caller.IsAdmin ? CallerClass.Admin : IsAgent ? CallerClass.Agent : CallerClass.User;
 
-    public bool TryMarkRegistered(string agentId, string? presenter, UserKeyInfo? userKey)
+    public bool TryMarkRegistered(string agentId, string? presenter, PresenterCapabilities? capabilities, UserKeyInfo? userKey)
     {
         if (AgentId is not null)
         {
@@ -41,6 +44,7 @@ internal sealed class Session
         }
 
         Presenter = presenter;
+        Capabilities = capabilities ?? PresenterCapabilities.None;
         UserKey = userKey;
         AgentId = agentId;
         return true;

@@ -46,24 +46,43 @@ internal sealed class NotificationService : BackgroundService
         Log.NotificationStored(_logger, notification.Id, notification.TargetUid is uint uid ? "uid " + uid : "all users", notification.ExpiresAt);
 
         IReadOnlyList<Session> targets = _sessions.Agents(notification.TargetUid);
+        IReadOnlyList<string> warnings = CapabilityWarnings.For(request, targets);
+        foreach (string warning in warnings)
+        {
+            Log.NotificationSendWarning(_logger, notification.Id, warning);
+        }
+
         ShowNotificationParams show = notification.ToShowParams();
         await Task.WhenAll(targets.Select(agent => DeliverAsync(agent, show))).ConfigureAwait(false);
-        return new SendNotificationResult { Id = notification.Id, ExpiresAt = notification.ExpiresAt, DeliveredNow = targets.Count };
+        return new SendNotificationResult { Id = notification.Id, ExpiresAt = notification.ExpiresAt, DeliveredNow = targets.Count, Warnings = warnings };
     }
 
     public async Task<AckNotificationResult> AckAsync(Session session, AckNotificationParams request)
     {
         uint uid = session.Caller.Uid;
-        AckStatus status = await _store.AckAsync(request.Id, uid, request.Outcome, request.ActionId, _time.GetUtcNow()).ConfigureAwait(false);
+        (AckStatus status, string? previous) = await _store.AckAsync(request.Id, uid, request.Outcome, request.ActionId, _time.GetUtcNow()).ConfigureAwait(false);
         if (status == AckStatus.NotFound)
         {
             // Also the answer for another user's notification: existence is not revealed.
             throw new RpcException(ErrorCodes.NotFound, "No pending notification with that id for this user.");
         }
 
-        if (status == AckStatus.Recorded)
+        if (status is AckStatus.Recorded or AckStatus.Updated)
         {
-            Log.NotificationAcked(_logger, request.Id, uid, request.Outcome);
+            if (status == AckStatus.Updated)
+            {
+                Log.NotificationOutcomeUpdated(_logger, request.Id, uid, previous!, request.Outcome);
+            }
+            else
+            {
+                Log.NotificationAcked(_logger, request.Id, uid, request.Outcome);
+            }
+
+            if (request.ActionId is not null)
+            {
+                Log.NotificationActionClicked(_logger, request.Id, uid, request.ActionId);
+            }
+
             if (request.Outcome == NotificationOutcomes.Failed)
             {
                 Log.NotificationFailedInSession(_logger, request.Id, uid, request.Detail ?? "no detail");
