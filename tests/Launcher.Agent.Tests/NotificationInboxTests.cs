@@ -29,7 +29,7 @@ public sealed class NotificationInboxTests : IDisposable
     [Fact(Timeout = 10000)]
     public async Task Show_FailedPresentation_AcksFailedWithDetailAndRepeatsIt()
     {
-        var presenter = new RecordingPresenter { Result = new PresentationResult(false, "no session bus") };
+        var presenter = new RecordingPresenter { Result = PresentationResult.Failed("no session bus") };
         await using var harness = new InboxHarness(SeenNotifications.InMemory(), presenter);
 
         await harness.Daemon.Connection.NotifyAsync(Methods.NotificationShow, TestNotifications.Make("n_f"));
