@@ -13,6 +13,11 @@ internal static class Requirements
     public static string? MissingRoot() =>
         ProcessIdentity.EffectiveUid == 0 ? null : "needs root to run the daemon for real and agents under other uids (CI runs as root)";
 
+    public static string? MissingDBus() =>
+        Array.Exists(["/usr/bin/dbus-daemon", "/bin/dbus-daemon", "/usr/local/bin/dbus-daemon"], File.Exists)
+            ? null
+            : "dbus-daemon is not installed: run scripts/setup.sh (package dbus)";
+
     public static string? MissingSwtpm()
     {
         string[] path = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':');
