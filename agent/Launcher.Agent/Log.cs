@@ -139,4 +139,22 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 361, Level = LogLevel.Warning, Message = "Notification {Id}: could not open its URL: {Reason}")]
     public static partial void UrlOpenFailed(ILogger logger, string id, string reason);
+
+    [LoggerMessage(EventId = 362, Level = LogLevel.Information, Message = "Started the notifier app {Executable} (pid {Pid})")]
+    public static partial void NotifierStarted(ILogger logger, string executable, int pid);
+
+    [LoggerMessage(EventId = 363, Level = LogLevel.Information, Message = "Notification authorisation for the notifier app: {Authorization}")]
+    public static partial void NotifierAuthorization(ILogger logger, string authorization);
+
+    [LoggerMessage(EventId = 364, Level = LogLevel.Warning, Message = "The notifier app exited (code {Code}); it is started again with the next notification")]
+    public static partial void NotifierExited(ILogger logger, string code);
+
+    [LoggerMessage(EventId = 365, Level = LogLevel.Warning, Message = "Ignored a line from the notifier app: {Reason}")]
+    public static partial void NotifierBadLine(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 366, Level = LogLevel.Debug, Message = "Notifier app: {Line}")]
+    public static partial void NotifierOutput(ILogger logger, string line);
+
+    [LoggerMessage(EventId = 367, Level = LogLevel.Warning, Message = "The notifier app is not ready: {Reason}. Tried again with the next notification")]
+    public static partial void NotifierNotReady(ILogger logger, string reason);
 }
