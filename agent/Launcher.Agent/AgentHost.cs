@@ -115,7 +115,15 @@ internal static class AgentHost
 
         using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        presenter.StartAsync(stop.Token).GetAwaiter().GetResult();
+        try
+        {
+            presenter.StartAsync(stop.Token).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return ExitOk;
+        }
+
         runner.RunAsync(stop.Token).GetAwaiter().GetResult();
         return ExitOk;
     }

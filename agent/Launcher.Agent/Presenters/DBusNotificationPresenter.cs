@@ -29,7 +29,7 @@ internal sealed class DBusNotificationPresenter : INotificationPresenter, IAsync
     private readonly Lock _lock = new();
     private readonly Dictionary<uint, TrackedNotification> _tracked = [];
     private readonly LinkedList<uint> _trackedOrder = new();
-    private readonly Dictionary<uint, List<Action>> _early = [];
+    private readonly Dictionary<uint, EarlySignals> _early = [];
     private readonly CancellationTokenSource _disposed = new();
     private DBusConnection? _connection;
     private DBusServerCapabilities? _server;
@@ -125,10 +125,8 @@ internal sealed class DBusNotificationPresenter : INotificationPresenter, IAsync
             return PresentationResult.Failed(ex.Message);
         }
 
-        if (server.Actions)
-        {
-            Track(new TrackedNotification(serverId, notification.Id, notification.Url, notification.Actions));
-        }
+        // Tracked even without actions: a server without them still reports dismissals and expiries.
+        Track(new TrackedNotification(serverId, notification.Id, notification.Url, notification.Actions));
 
         return PresentationResult.Shown($"the notification server is showing it as id {serverId}");
     }
@@ -355,7 +353,7 @@ internal sealed class DBusNotificationPresenter : INotificationPresenter, IAsync
 
     private void Track(TrackedNotification tracked)
     {
-        List<Action>? early;
+        EarlySignals? early;
         lock (_lock)
         {
             _tracked[tracked.ServerId] = tracked;
@@ -372,7 +370,7 @@ internal sealed class DBusNotificationPresenter : INotificationPresenter, IAsync
             _early.Remove(tracked.ServerId, out early);
         }
 
-        foreach (Action replay in early ?? [])
+        foreach (Action replay in early?.Replays ?? [])
         {
             replay();
         }
@@ -466,17 +464,28 @@ internal sealed class DBusNotificationPresenter : INotificationPresenter, IAsync
                 return tracked;
             }
 
+            // Signals about notifications that are not ours (servers may broadcast them) would otherwise fill the
+            // buffer for good: entries older than a few seconds are dropped to make room.
+            long now = _time.GetTimestamp();
+            if (_early.Count >= FreedesktopNotifications.MaxEarlySignals)
+            {
+                foreach (uint stale in _early.Where(e => _time.GetElapsedTime(e.Value.Since, now) > FreedesktopNotifications.EarlySignalLifetime).Select(e => e.Key).ToArray())
+                {
+                    _early.Remove(stale);
+                }
+            }
+
             if (_early.Count < FreedesktopNotifications.MaxEarlySignals)
             {
-                if (!_early.TryGetValue(serverId, out List<Action>? pending))
+                if (!_early.TryGetValue(serverId, out EarlySignals? pending))
                 {
-                    pending = [];
+                    pending = new EarlySignals(now);
                     _early[serverId] = pending;
                 }
 
-                if (pending.Count < 4)
+                if (pending.Replays.Count < 4)
                 {
-                    pending.Add(replay);
+                    pending.Replays.Add(replay);
                 }
             }
 

@@ -37,6 +37,9 @@ internal static class FreedesktopNotifications
     /// <summary>Signals that arrive before the Notify reply is processed, kept until it is.</summary>
     public const int MaxEarlySignals = 64;
 
+    /// <summary>How long a signal for an unknown id is kept waiting for its Notify reply.</summary>
+    public static readonly TimeSpan EarlySignalLifetime = TimeSpan.FromSeconds(5);
+
     /// <summary>A notification that expires sooner than this asks the server to take it down then; otherwise the
     /// server's default display time applies (-1).</summary>
     public static readonly TimeSpan MaxExplicitTimeout = TimeSpan.FromMinutes(10);

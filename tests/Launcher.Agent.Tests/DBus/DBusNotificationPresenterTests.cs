@@ -70,6 +70,21 @@ public sealed class DBusNotificationPresenterTests
     }
 
     [DBusFact(Timeout = 30000)]
+    public async Task SignalBeforeTheNotifyReply_IsStillReported()
+    {
+        await using SessionBus bus = await SessionBus.StartAsync();
+        await using TestNotificationServer server = await TestNotificationServer.StartAsync(bus.Address);
+        server.InvokeBeforeReply = "action-0";
+        await using var context = new PresenterContext(bus.Address);
+
+        PresentationResult result = await context.Presenter.PresentAsync(Make("n_race", actions: [new() { Id = "now", Label = "Now" }]), CancellationToken.None);
+
+        Assert.Equal(NotificationOutcomes.Shown, result.Outcome);
+        NotificationInteraction interaction = await context.NextAsync();
+        Assert.Equal(("n_race", NotificationOutcomes.Clicked, "now"), (interaction.Id, interaction.Outcome, interaction.ActionId));
+    }
+
+    [DBusFact(Timeout = 30000)]
     public async Task DismissedByTheUser_IsDismissed()
     {
         await using SessionBus bus = await SessionBus.StartAsync();

@@ -26,6 +26,9 @@ internal sealed class TestNotificationServer : IPathMethodHandler, IAsyncDisposa
 
     public bool HandlesChildPaths => false;
 
+    /// <summary>When set, ActionInvoked with this key is emitted before the Notify reply (a fast or racing server).</summary>
+    public string? InvokeBeforeReply { get; set; }
+
     /// <summary>Every Notify so far, in order.</summary>
     public List<ReceivedNotification> All { get; } = [];
 
@@ -121,6 +124,11 @@ internal sealed class TestNotificationServer : IPathMethodHandler, IAsyncDisposa
                 lock (All)
                 {
                     All.Add(received);
+                }
+
+                if (InvokeBeforeReply is string early)
+                {
+                    InvokeAction(id, early);
                 }
 
                 using MessageWriter writer = context.CreateReplyWriter("u");
