@@ -350,7 +350,9 @@ internal sealed class NotifierAppPresenter : INotificationPresenter, IAsyncDispo
             pending = [.. _pending.Values];
         }
 
-        string code = process.HasExited ? process.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unknown";
+        // Its output closes as it exits; the exit status is collected a moment later.
+        bool exited = WaitForExit(process);
+        string code = exited ? process.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unknown";
         Volatile.Read(ref _authorized).TrySetException(new PresenterUnavailableException($"the notifier app exited (code {code}) before reporting its authorisation"));
         foreach (TaskCompletionSource<PresentationResult> answer in pending)
         {
@@ -429,6 +431,18 @@ internal sealed class NotifierAppPresenter : INotificationPresenter, IAsyncDispo
         if (_handler is Action<NotificationInteraction> handler)
         {
             handler(interaction);
+        }
+    }
+
+    private static bool WaitForExit(Process process)
+    {
+        try
+        {
+            return process.WaitForExit(2000);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return false;
         }
     }
 
