@@ -90,7 +90,7 @@ internal sealed class DBusNotificationPresenter : INotificationPresenter, IAsync
     {
         try
         {
-            (DBusConnection connection, _) = await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
+            DBusConnection connection = await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
             await EnsureServerAsync(connection, cancellationToken).ConfigureAwait(false);
         }
         catch (PresenterUnavailableException ex)
@@ -106,7 +106,7 @@ internal sealed class DBusNotificationPresenter : INotificationPresenter, IAsync
         DBusServerCapabilities server;
         try
         {
-            (connection, _) = await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
+            connection = await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
             server = await EnsureServerAsync(connection, cancellationToken).ConfigureAwait(false);
         }
         catch (PresenterUnavailableException ex)
@@ -146,12 +146,12 @@ internal sealed class DBusNotificationPresenter : INotificationPresenter, IAsync
         _disposed.Dispose();
     }
 
-    private async Task<(DBusConnection Connection, bool Fresh)> EnsureConnectedAsync(CancellationToken cancellationToken)
+    private async Task<DBusConnection> EnsureConnectedAsync(CancellationToken cancellationToken)
     {
         DBusConnection? current = Volatile.Read(ref _connection);
         if (current is not null)
         {
-            return (current, false);
+            return current;
         }
 
         await _connectLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -160,7 +160,7 @@ internal sealed class DBusNotificationPresenter : INotificationPresenter, IAsync
             current = Volatile.Read(ref _connection);
             if (current is not null)
             {
-                return (current, false);
+                return current;
             }
 
             string address = _address() ?? throw new PresenterUnavailableException(SessionBusAddress.Missing());
@@ -222,7 +222,7 @@ internal sealed class DBusNotificationPresenter : INotificationPresenter, IAsync
 
             Log.DBusConnected(_logger, address);
             _ = WatchDisconnectAsync(connection);
-            return (connection, true);
+            return connection;
         }
         finally
         {
