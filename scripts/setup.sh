@@ -2,7 +2,7 @@
 # Installs what the build and the tests need on Debian/Ubuntu, and nothing that is already there:
 #   native build: cmake, gcc, libtss2-dev (tpm2-tss ESAPI)
 #   TPM tests:    swtpm, swtpm-tools, tpm2-tools, libtss2-tcti-swtpm0
-#   agent:        libnotify-bin (notify-send), dbus
+#   agent tests:  dbus (dbus-daemon: a private session bus for the D-Bus presenter's tests)
 #   packaging:    shellcheck, libplist-utils (plistutil), libxml2-utils (xmllint)
 #   integration:  python3 (connection helpers run under other uids), util-linux (prlimit, setpriv, mount)
 #   interop:      Node.js + npm, then vscode-jsonrpc from tests/interop/package-lock.json
@@ -11,7 +11,7 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 packages=(cmake gcc make pkg-config libtss2-dev swtpm swtpm-tools tpm2-tools libtss2-tcti-swtpm0
-          libnotify-bin dbus shellcheck libplist-utils libxml2-utils sqlite3 procps python3 util-linux)
+          dbus shellcheck libplist-utils libxml2-utils sqlite3 procps python3 util-linux)
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     packages+=(nodejs npm)

@@ -15,7 +15,7 @@ internal static class AgentCommandLine
     public static RootCommand Build()
     {
         var socket = new Option<string?>("--socket") { Description = "launcherd's socket (default: /run/launcher/launcherd.sock; macOS /var/run/launcher/launcherd.sock)." };
-        var presenter = new Option<string>("--presenter") { Description = "How notifications are shown: system (notify-send on Linux, osascript on macOS) or stdout (one JSON line each).", DefaultValueFactory = _ => PresenterFactory.System };
+        var presenter = new Option<string>("--presenter") { Description = "How notifications are shown: system (D-Bus org.freedesktop.Notifications on Linux; the notifier app, else osascript, on macOS) or stdout (one JSON line each).", DefaultValueFactory = _ => PresenterFactory.System };
         presenter.AcceptOnlyFromAmong(PresenterFactory.System, PresenterFactory.Stdout);
         var userKey = new Option<string>("--user-key") { Description = "The user-scoped fallback key: none, auto (Secure Enclave when available, else software), software, secure-enclave.", DefaultValueFactory = _ => UserKeyMode.None };
         userKey.AcceptOnlyFromAmong(UserKeyMode.All);

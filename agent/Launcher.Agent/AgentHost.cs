@@ -44,7 +44,22 @@ internal static class AgentHost
             return ExitStartFailed;
         }
 
-        INotificationPresenter presenter = PresenterFactory.Create(options.Presenter, Console.Out, time);
+        INotificationPresenter presenter = PresenterFactory.Create(options.Presenter, Console.Out, time, logger);
+        try
+        {
+            return RunWith(options, presenter, seen, uid, time, loggers, logger);
+        }
+        finally
+        {
+            if (presenter is IAsyncDisposable disposable)
+            {
+                disposable.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+        }
+    }
+
+    private static int RunWith(AgentOptions options, INotificationPresenter presenter, SeenNotifications seen, uint uid, TimeProvider time, ILoggerFactory loggers, ILogger logger)
+    {
         if (!presenter.IsSupported(out string unsupported))
         {
             Log.PresenterUnsupported(logger, presenter.Name, unsupported);
@@ -67,11 +82,19 @@ internal static class AgentHost
             TimeProvider = time,
             VerifyDaemon = peer => DaemonTrust.Check(peer.Uid, uid, options.ExpectedDaemonUid),
         };
-        var registration = new RegisterParams { Uid = uid, AgentVersion = AgentInfo.Version, Presenter = presenter.Name, UserKey = userKey?.Info };
+        // Built at every registration: what the presenter can do may change (another notification server).
+        RegisterParams Registration() => new()
+        {
+            Uid = uid,
+            AgentVersion = AgentInfo.Version,
+            Presenter = presenter.Name,
+            Capabilities = presenter.Capabilities,
+            UserKey = userKey?.Info,
+        };
         var runner = new AgentRunner(
             options.SocketPath,
             cancellationToken => LauncherClient.ConnectAsync(clientOptions, cancellationToken),
-            () => registration,
+            Registration,
             inbox,
             acks,
             new ReconnectBackoff(Random.Shared),
@@ -92,6 +115,15 @@ internal static class AgentHost
 
         using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        try
+        {
+            presenter.StartAsync(stop.Token).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return ExitOk;
+        }
+
         runner.RunAsync(stop.Token).GetAwaiter().GetResult();
         return ExitOk;
     }

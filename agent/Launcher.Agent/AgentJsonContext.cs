@@ -4,10 +4,13 @@ using Launcher.Agent.Presenters;
 
 namespace Launcher.Agent;
 
-/// <summary>Source-generated JSON for what the agent writes itself: stdout lines and its seen-notifications file.</summary>
+/// <summary>Source-generated JSON for what the agent writes itself: stdout lines, its seen-notifications file, and the
+/// line protocol of the macOS notifier app.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(StdoutNotificationLine))]
 [JsonSerializable(typeof(SeenFile))]
+[JsonSerializable(typeof(NotifierRequest))]
+[JsonSerializable(typeof(NotifierEvent))]
 internal sealed partial class AgentJsonContext : JsonSerializerContext
 {
 }

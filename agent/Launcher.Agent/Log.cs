@@ -35,8 +35,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 309, Level = LogLevel.Information, Message = "Stopping")]
     public static partial void Stopping(ILogger logger);
 
-    [LoggerMessage(EventId = 310, Level = LogLevel.Information, Message = "Notification {Id} shown ({Presenter})")]
-    public static partial void NotificationShown(ILogger logger, string id, string presenter);
+    [LoggerMessage(EventId = 310, Level = LogLevel.Information, Message = "Notification {Id} {Outcome} ({Presenter}): {Reason}")]
+    public static partial void NotificationShown(ILogger logger, string id, string presenter, string outcome, string reason);
 
     [LoggerMessage(EventId = 311, Level = LogLevel.Warning, Message = "Notification {Id} not shown: {Reason}")]
     public static partial void NotificationNotShown(ILogger logger, string id, string reason);
@@ -103,4 +103,58 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 332, Level = LogLevel.Warning, Message = "The daemon did not answer a heartbeat within {TimeoutSeconds} s; reconnecting")]
     public static partial void HeartbeatMissed(ILogger logger, double timeoutSeconds);
+
+    [LoggerMessage(EventId = 350, Level = LogLevel.Information, Message = "Notification {Id}: {Outcome} (action {ActionId}): {Reason}")]
+    public static partial void NotificationInteraction(ILogger logger, string id, string outcome, string actionId, string reason);
+
+    [LoggerMessage(EventId = 351, Level = LogLevel.Warning, Message = "Interaction {Outcome} with notification {Id} dropped: {Max} interactions are already waiting to be acknowledged")]
+    public static partial void InteractionDropped(ILogger logger, string id, string outcome, int max);
+
+    [LoggerMessage(EventId = 352, Level = LogLevel.Information, Message = "Connected to the D-Bus session bus at {Address}")]
+    public static partial void DBusConnected(ILogger logger, string address);
+
+    [LoggerMessage(EventId = 353, Level = LogLevel.Warning, Message = "Lost the D-Bus session bus ({Reason}); {Lost} notifications on screen can no longer report clicks (their outcome stays shown). The next notification connects again")]
+    public static partial void DBusDisconnected(ILogger logger, string reason, int lost);
+
+    [LoggerMessage(EventId = 354, Level = LogLevel.Warning, Message = "The notification server is not ready: {Reason}. Tried again with the next notification")]
+    public static partial void DBusNotReady(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 355, Level = LogLevel.Information, Message = "The notification server supports: {Capabilities}")]
+    public static partial void DBusServerCapabilities(ILogger logger, string capabilities);
+
+    [LoggerMessage(EventId = 356, Level = LogLevel.Warning, Message = "Notification {Id} is no longer awaited for a click: {Max} notifications are on screen already (its outcome stays shown)")]
+    public static partial void DBusUntracked(ILogger logger, string id, int max);
+
+    [LoggerMessage(EventId = 357, Level = LogLevel.Warning, Message = "Notification {Id}: the server invoked an unknown action key {Key}; ignored")]
+    public static partial void DBusUnknownAction(ILogger logger, string id, string key);
+
+    [LoggerMessage(EventId = 358, Level = LogLevel.Information, Message = "Notification {Id} closed with reason {Reason} (not the user's doing); its outcome stays shown")]
+    public static partial void DBusClosedWithoutOutcome(ILogger logger, string id, uint reason);
+
+    [LoggerMessage(EventId = 359, Level = LogLevel.Warning, Message = "Notification {Id}: its URL is not an absolute http(s) URL; not opened")]
+    public static partial void UrlRefused(ILogger logger, string id);
+
+    [LoggerMessage(EventId = 360, Level = LogLevel.Information, Message = "Notification {Id}: opened its URL")]
+    public static partial void UrlOpened(ILogger logger, string id);
+
+    [LoggerMessage(EventId = 361, Level = LogLevel.Warning, Message = "Notification {Id}: could not open its URL: {Reason}")]
+    public static partial void UrlOpenFailed(ILogger logger, string id, string reason);
+
+    [LoggerMessage(EventId = 362, Level = LogLevel.Information, Message = "Started the notifier app {Executable} (pid {Pid})")]
+    public static partial void NotifierStarted(ILogger logger, string executable, int pid);
+
+    [LoggerMessage(EventId = 363, Level = LogLevel.Information, Message = "Notification authorisation for the notifier app: {Authorization}")]
+    public static partial void NotifierAuthorization(ILogger logger, string authorization);
+
+    [LoggerMessage(EventId = 364, Level = LogLevel.Warning, Message = "The notifier app exited (code {Code}); it is started again with the next notification")]
+    public static partial void NotifierExited(ILogger logger, string code);
+
+    [LoggerMessage(EventId = 365, Level = LogLevel.Warning, Message = "Ignored a line from the notifier app: {Reason}")]
+    public static partial void NotifierBadLine(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 366, Level = LogLevel.Debug, Message = "Notifier app: {Line}")]
+    public static partial void NotifierOutput(ILogger logger, string line);
+
+    [LoggerMessage(EventId = 367, Level = LogLevel.Warning, Message = "The notifier app is not ready: {Reason}. Tried again with the next notification")]
+    public static partial void NotifierNotReady(ILogger logger, string reason);
 }

@@ -71,10 +71,11 @@ internal static class CtlCommandLine
         var body = new Option<string>("--body") { Description = "The body text.", Required = true };
         var url = new Option<string?>("--url") { Description = "An http(s) URL opened on click." };
         var expiresIn = new Option<int?>("--expires-in") { Description = "Lifetime in seconds (default: the daemon's)." };
+        var action = new Option<string[]>("--action") { Description = "A button, as ID=LABEL (repeatable); a click on it is acknowledged as clicked with that id.", AllowMultipleArgumentsPerToken = false };
         var json = new Option<bool>("--json") { Description = "Print the daemon's result object as JSON." };
-        var command = new Command("notify", "Queue a notification for one user (--uid) or all users (--all-users); prints its id. Requires root.")
+        var command = new Command("notify", "Queue a notification for one user (--uid) or all users (--all-users); prints its id, and on standard error what the users' agents cannot honour. Requires root.")
         {
-            uid, allUsers, title, body, url, expiresIn, json,
+            uid, allUsers, title, body, url, expiresIn, action, json,
         };
         command.Validators.Add(result =>
         {
@@ -92,7 +93,13 @@ internal static class CtlCommandLine
                 return;
             }
 
-            SendNotificationParams request = BuildNotification(uidValue, all, result.GetValue(title) ?? string.Empty, result.GetValue(body) ?? string.Empty, result.GetValue(url), expires);
+            if (!CtlParsing.TryParseActions(result.GetValue(action), out IReadOnlyList<NotificationAction>? actions, out string? actionError))
+            {
+                result.AddError(actionError!);
+                return;
+            }
+
+            SendNotificationParams request = BuildNotification(uidValue, all, result.GetValue(title) ?? string.Empty, result.GetValue(body) ?? string.Empty, result.GetValue(url), expires, actions);
             if (request.Validate() is string invalid)
             {
                 result.AddError(invalid);
@@ -100,12 +107,21 @@ internal static class CtlCommandLine
         });
         command.SetAction((parse, cancellationToken) => env.RunAsync(parse, cancellationToken, async (client, token) =>
         {
-            SendNotificationParams request = BuildNotification(parse.GetValue(uid), parse.GetValue(allUsers), parse.GetValue(title)!, parse.GetValue(body)!, parse.GetValue(url), parse.GetValue(expiresIn));
+            CtlParsing.TryParseActions(parse.GetValue(action), out IReadOnlyList<NotificationAction>? actions, out _);
+            SendNotificationParams request = BuildNotification(parse.GetValue(uid), parse.GetValue(allUsers), parse.GetValue(title)!, parse.GetValue(body)!, parse.GetValue(url), parse.GetValue(expiresIn), actions);
             JsonElement raw = await client.InvokeRawAsync(Methods.NotificationSend, request, token).ConfigureAwait(false);
-            string text = parse.GetValue(json)
-                ? CtlJson.Format(raw)
-                : CtlEnvironment.Read(raw, LauncherJsonContext.Default.SendNotificationResult).Id;
+            SendNotificationResult sent = CtlEnvironment.Read(raw, LauncherJsonContext.Default.SendNotificationResult);
+            string text = parse.GetValue(json) ? CtlJson.Format(raw) : sent.Id;
             await env.Out.WriteAsync(text + "\n").ConfigureAwait(false);
+            if (!parse.GetValue(json))
+            {
+                // Standard error, so that scripts reading the id from standard output are not disturbed.
+                foreach (string warning in sent.Warnings)
+                {
+                    await env.Error.WriteLineAsync("launcherctl: warning: " + warning).ConfigureAwait(false);
+                }
+            }
+
             return CtlExitCodes.Ok;
         }));
         return command;
@@ -201,8 +217,9 @@ internal static class CtlCommandLine
         }
     }
 
-    private static SendNotificationParams BuildNotification(uint? uid, bool allUsers, string title, string body, string? url, int? expiresIn) => new()
+    private static SendNotificationParams BuildNotification(uint? uid, bool allUsers, string title, string body, string? url, int? expiresIn, IReadOnlyList<NotificationAction>? actions) => new()
     {
+        Actions = actions,
         Uid = allUsers ? null : uid,
         AllUsers = allUsers,
         Title = title,

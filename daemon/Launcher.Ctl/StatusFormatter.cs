@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Launcher.Contracts.Agents;
 using Launcher.Contracts.Identity;
 using Launcher.Contracts.Status;
 
@@ -46,12 +47,27 @@ internal static class StatusFormatter
             {
                 string connections = agent.Connections == 1 ? "1 connection" : $"{agent.Connections} connections";
                 Line(text, first ? "agents" : string.Empty, $"uid {agent.Uid.ToString(CultureInfo.InvariantCulture)}: {connections}");
+                foreach (AgentPresenterInfo presenter in agent.Presenters)
+                {
+                    Line(text, string.Empty, $"  {presenter.AgentId}: presenter {presenter.Presenter ?? "unknown"}, {FormatCapabilities(presenter.Capabilities)}");
+                }
+
                 first = false;
             }
         }
 
         Line(text, "pending", status.PendingNotifications == 1 ? "1 notification" : $"{status.PendingNotifications.ToString(CultureInfo.InvariantCulture)} notifications");
         return text.ToString();
+    }
+
+    /// <summary>"clicks, actions, truthful delivery", or "no clicks, no actions, delivery unknown".</summary>
+    public static string FormatCapabilities(PresenterCapabilities capabilities)
+    {
+        ArgumentNullException.ThrowIfNull(capabilities);
+        return string.Join(", ",
+            capabilities.Clicks ? "clicks" : "no clicks",
+            capabilities.Actions ? "actions" : "no actions",
+            capabilities.TruthfulDelivery ? "truthful delivery" : "delivery unknown");
     }
 
     /// <summary>"12s", "2m 05s", "1h 02m 03s", "3d 04h 05m".</summary>

@@ -76,6 +76,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 131, Level = LogLevel.Error, Message = "The code-signing check of {Caller} failed; connection refused")]
     public static partial void CodeSigningCheckFailed(ILogger logger, string caller, Exception exception);
+
     [LoggerMessage(EventId = 251, Level = LogLevel.Information, Message = "Connection caps: {Total} in total ({Reserve} of them reserved for admins), {PerUid} per non-root uid")]
     public static partial void ConnectionCaps(ILogger logger, int total, int reserve, int perUid);
 
@@ -93,4 +94,15 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 256, Level = LogLevel.Error, Message = "Disk full under the state directory: {Method} answered with the disk-full error ({Detail})")]
     public static partial void DiskFull(ILogger logger, string method, string detail);
+    [LoggerMessage(EventId = 150, Level = LogLevel.Information, Message = "Agent {AgentId} presenter capabilities: clicks {Clicks}, actions {Actions}, truthful delivery {TruthfulDelivery} (none advertised: {Absent})")]
+    public static partial void AgentCapabilities(ILogger logger, string agentId, bool clicks, bool actions, bool truthfulDelivery, bool absent);
+
+    [LoggerMessage(EventId = 151, Level = LogLevel.Information, Message = "Notification {Id} of uid {Uid}: outcome {Previous} became {Outcome}")]
+    public static partial void NotificationOutcomeUpdated(ILogger logger, string id, uint uid, string previous, string outcome);
+
+    [LoggerMessage(EventId = 152, Level = LogLevel.Information, Message = "Notification {Id} clicked by uid {Uid}: action {ActionId}")]
+    public static partial void NotificationActionClicked(ILogger logger, string id, uint uid, string actionId);
+
+    [LoggerMessage(EventId = 153, Level = LogLevel.Warning, Message = "Notification {Id}: {Warning}")]
+    public static partial void NotificationSendWarning(ILogger logger, string id, string warning);
 }

@@ -74,7 +74,8 @@ public sealed class AgentRunnerTests : IDisposable
     {
         await using var daemon = new SocketFakeDaemon(_dir.File("d.sock"));
         using var stop = new CancellationTokenSource();
-        Task run = StartAgent(daemon.Path, new RecordingPresenter(), stop.Token, heartbeat: TimeSpan.FromMilliseconds(100));
+        // Frequent heartbeats, but a generous answer time: on a loaded machine a 100 ms round trip is not a given.
+        Task run = StartAgent(daemon.Path, new RecordingPresenter(), stop.Token, heartbeat: TimeSpan.FromMilliseconds(100), heartbeatTimeout: TimeSpan.FromSeconds(10));
         (JsonRpcConnection first, _) = await daemon.Registrations.Reader.ReadAsync();
 
         await Task.Delay(TimeSpan.FromSeconds(1.5));
@@ -130,7 +131,7 @@ public sealed class AgentRunnerTests : IDisposable
         Assert.NotEqual("the test dropped it", connection.CloseReason);
     }
 
-    private static Task StartAgent(string socketPath, RecordingPresenter presenter, CancellationToken stop, Func<Launcher.Platform.Ipc.PeerCredentials, string?>? verify = null, TimeSpan? heartbeat = null)
+    private static Task StartAgent(string socketPath, RecordingPresenter presenter, CancellationToken stop, Func<Launcher.Platform.Ipc.PeerCredentials, string?>? verify = null, TimeSpan? heartbeat = null, TimeSpan? heartbeatTimeout = null)
     {
         var acks = new AckOutbox(NullLogger.Instance);
         var inbox = new NotificationInbox(SeenNotifications.InMemory(), presenter, acks, TimeProvider.System, NullLogger.Instance);
@@ -154,7 +155,7 @@ public sealed class AgentRunnerTests : IDisposable
             NullLogger.Instance)
         {
             HeartbeatInterval = heartbeat ?? TimeSpan.FromSeconds(60),
-            HeartbeatTimeout = heartbeat ?? TimeSpan.FromSeconds(15),
+            HeartbeatTimeout = heartbeatTimeout ?? heartbeat ?? TimeSpan.FromSeconds(15),
         };
         return Task.Run(() => runner.RunAsync(stop), CancellationToken.None);
     }

@@ -29,7 +29,7 @@ public sealed class NotificationInboxTests : IDisposable
     [Fact(Timeout = 10000)]
     public async Task Show_FailedPresentation_AcksFailedWithDetailAndRepeatsIt()
     {
-        var presenter = new RecordingPresenter { Result = new PresentationResult(false, "no session bus") };
+        var presenter = new RecordingPresenter { Result = PresentationResult.Failed("no session bus") };
         await using var harness = new InboxHarness(SeenNotifications.InMemory(), presenter);
 
         await harness.Daemon.Connection.NotifyAsync(Methods.NotificationShow, TestNotifications.Make("n_f"));
@@ -122,5 +122,54 @@ public sealed class NotificationInboxTests : IDisposable
 
         Assert.Equal("n_ok", (await harness.Daemon.NextAckAsync()).Id);
         Assert.Equal(["n_ok"], harness.Presenter.Shown);
+    }
+
+    [Fact(Timeout = 10000)]
+    public async Task Interaction_AfterShown_IsAckedAsClickedWithTheAction_AndRepeatedOnRedelivery()
+    {
+        await using var harness = new InboxHarness(SeenNotifications.InMemory());
+        await harness.Daemon.Connection.NotifyAsync(Methods.NotificationShow, TestNotifications.Make("n_act"));
+        Assert.Equal(NotificationOutcomes.Shown, (await harness.Daemon.NextAckAsync()).Outcome);
+
+        harness.Presenter.Interactions!(new NotificationInteraction("n_act", NotificationOutcomes.Clicked, "approve", "the user chose an action"));
+        AckNotificationParams clicked = await harness.Daemon.NextAckAsync();
+        await harness.Daemon.Connection.NotifyAsync(Methods.NotificationShow, TestNotifications.Make("n_act"));
+        AckNotificationParams repeated = await harness.Daemon.NextAckAsync();
+
+        Assert.Equal(NotificationOutcomes.Clicked, clicked.Outcome);
+        Assert.Equal("approve", clicked.ActionId);
+        Assert.Equal(clicked, repeated);
+        Assert.Single(harness.Presenter.Shown);
+    }
+
+    [Fact(Timeout = 10000)]
+    public async Task Interaction_BeforeThePresenterReturns_IsNotReplacedByShown()
+    {
+        var presenter = new RecordingPresenter { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        await using var harness = new InboxHarness(SeenNotifications.InMemory(), presenter);
+        await harness.Daemon.Connection.NotifyAsync(Methods.NotificationShow, TestNotifications.Make("n_fast"));
+        await presenter.Started.Task;
+
+        presenter.Interactions!(new NotificationInteraction("n_fast", NotificationOutcomes.Dismissed, null, "the user dismissed it"));
+        AckNotificationParams first = await harness.Daemon.NextAckAsync();
+        presenter.Gate.SetResult();
+        AckNotificationParams second = await harness.Daemon.NextAckAsync();
+
+        Assert.Equal(NotificationOutcomes.Dismissed, first.Outcome);
+        Assert.Equal(NotificationOutcomes.Dismissed, second.Outcome);
+        Assert.Equal(NotificationOutcomes.Dismissed, harness.Seen.Find("n_fast")!.Outcome);
+    }
+
+    [Fact(Timeout = 10000)]
+    public async Task Submitted_IsAckedAsSubmitted()
+    {
+        var presenter = new RecordingPresenter { Result = PresentationResult.Submitted("handed to the OS") };
+        await using var harness = new InboxHarness(SeenNotifications.InMemory(), presenter);
+
+        await harness.Daemon.Connection.NotifyAsync(Methods.NotificationShow, TestNotifications.Make("n_sub"));
+
+        AckNotificationParams ack = await harness.Daemon.NextAckAsync();
+        Assert.Equal(NotificationOutcomes.Submitted, ack.Outcome);
+        Assert.Null(ack.Detail);
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Launcher.Agent.Presenters;
+using Launcher.Contracts.Agents;
 using Launcher.Contracts.Notifications;
 
 namespace Launcher.Agent.Tests;
@@ -9,7 +10,12 @@ internal sealed class RecordingPresenter : INotificationPresenter
 {
     public ConcurrentQueue<string> Shown { get; } = new();
 
-    public PresentationResult Result { get; set; } = new(true, "recorded");
+    public PresentationResult Result { get; set; } = PresentationResult.Shown("recorded");
+
+    public PresenterCapabilities Capabilities { get; set; } = new() { Clicks = true, Actions = true, TruthfulDelivery = true };
+
+    /// <summary>Raises an interaction as a presenter with clicks would.</summary>
+    public Action<NotificationInteraction>? Interactions { get; private set; }
 
     /// <summary>When set, each presentation waits for it (to hold a notification "in progress").</summary>
     public TaskCompletionSource? Gate { get; set; }
@@ -23,6 +29,10 @@ internal sealed class RecordingPresenter : INotificationPresenter
         reason = "test";
         return true;
     }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void SetInteractionHandler(Action<NotificationInteraction> handler) => Interactions = handler;
 
     public async Task<PresentationResult> PresentAsync(ShowNotificationParams notification, CancellationToken cancellationToken)
     {

@@ -137,4 +137,22 @@ public sealed class SeenNotificationsTests : IDisposable
 
         Assert.Contains("symbolic link", problem);
     }
+
+    [Fact]
+    public void Complete_AFinalOutcome_IsNeverReplacedByAnInterimOne_AndSurvivesAReload()
+    {
+        string path = _dir.File(SeenNotifications.FileName);
+        SeenNotifications seen = SeenNotifications.Load(path, 10, TimeProvider.System, out _);
+        seen.TryBegin("n_1", out _);
+
+        seen.Complete("n_1", NotificationOutcomes.Shown, null);
+        SeenRecord clicked = seen.Complete("n_1", NotificationOutcomes.Clicked, "the user chose an action", "approve");
+        SeenRecord late = seen.Complete("n_1", NotificationOutcomes.Shown, null);
+        SeenRecord reloaded = SeenNotifications.Load(path, 10, TimeProvider.System, out string? problem).Find("n_1")!;
+
+        Assert.Equal(clicked, late);
+        Assert.Null(problem);
+        Assert.Equal(NotificationOutcomes.Clicked, reloaded.Outcome);
+        Assert.Equal("approve", reloaded.ActionId);
+    }
 }

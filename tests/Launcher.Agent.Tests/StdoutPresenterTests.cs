@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Launcher.Agent.Presenters;
+using Launcher.Contracts.Notifications;
 
 namespace Launcher.Agent.Tests;
 
@@ -13,7 +14,7 @@ public sealed class StdoutPresenterTests
 
         PresentationResult result = await presenter.PresentAsync(TestNotifications.Make("n_1", "Update ready", "Restart to finish", "https://example.com/x"), CancellationToken.None);
 
-        Assert.True(result.Shown);
+        Assert.Equal(NotificationOutcomes.Shown, result.Outcome);
         string text = output.ToString();
         Assert.EndsWith("\n", text);
         Assert.Single(text.Split('\n', StringSplitOptions.RemoveEmptyEntries));

@@ -20,6 +20,8 @@ public sealed class CtlCommandLineTests
     [InlineData("notify", "--uid", "501", "--title", "t", "--body", "b", "--url", "ftp://x")]
     [InlineData("notify", "--uid", "501", "--title", "t", "--body", "b", "--expires-in", "0")]
     [InlineData("notify", "--uid", "-1", "--title", "t", "--body", "b")]
+    [InlineData("notify", "--uid", "501", "--title", "t", "--body", "b", "--action", "nolabel")]
+    [InlineData("notify", "--uid", "501", "--title", "t", "--body", "b", "--action", "=label")]
     [InlineData("identity", "prove", "--audience", "a")]
     [InlineData("identity", "prove", "--audience", "a", "--nonce", "short")]
     [InlineData("--timeout", "0", "status")]
@@ -113,6 +115,26 @@ public sealed class CtlCommandLineTests
         Assert.Equal(CtlExitCodes.Ok, exit);
         Assert.Equal("n_42\n", harness.Out.ToString());
         Assert.Equal(new SendNotificationParams { Uid = 501, Title = "Hi", Body = "There", Url = "https://example.com", ExpiresInSeconds = 60 }, received);
+    }
+
+    [Fact]
+    public void Run_NotifyWithActions_SendsThem_AndPrintsWarningsOnStandardError()
+    {
+        SendNotificationParams? received = null;
+        var table = new RpcHandlerTable().Add(Methods.NotificationSend, (context, request, cancellationToken) =>
+        {
+            received = request;
+            return ValueTask.FromResult(new SendNotificationResult { Id = "n_44", ExpiresAt = DateTimeOffset.UnixEpoch, DeliveredNow = 1, Warnings = ["uid 501: the agent cannot show actions, so no action can be chosen (presenter system)."] });
+        });
+        var harness = new CtlHarness(table);
+
+        int exit = harness.Run("notify", "--uid", "501", "--title", "Hi", "--body", "b", "--action", "approve=Approve it", "--action", "deny=Deny");
+
+        Assert.Equal(CtlExitCodes.Ok, exit);
+        Assert.Equal("n_44\n", harness.Out.ToString());
+        Assert.Equal(["approve", "deny"], received!.Actions!.Select(a => a.Id));
+        Assert.Equal(["Approve it", "Deny"], received.Actions!.Select(a => a.Label));
+        Assert.Contains("launcherctl: warning: uid 501: the agent cannot show actions", harness.Error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -25,6 +25,32 @@ public sealed class StatusFormatterTests
     }
 
     [Fact]
+    public void Format_AgentPresenters_ShowTheirCapabilities()
+    {
+        StatusResult status = Samples.Status() with
+        {
+            Agents =
+            [
+                new AgentCount
+                {
+                    Uid = 501,
+                    Connections = 2,
+                    Presenters =
+                    [
+                        new AgentPresenterInfo { AgentId = "a7-501", Presenter = "system", Capabilities = new() { Clicks = true, Actions = true, TruthfulDelivery = true } },
+                        new AgentPresenterInfo { AgentId = "a9-501", Presenter = null, Capabilities = Launcher.Contracts.Agents.PresenterCapabilities.None },
+                    ],
+                },
+            ],
+        };
+
+        string text = StatusFormatter.Format(status, TextStyle.Plain);
+
+        Assert.Contains("  a7-501: presenter system, clicks, actions, truthful delivery\n", text, StringComparison.Ordinal);
+        Assert.Contains("  a9-501: presenter unknown, no clicks, no actions, delivery unknown\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Format_WarningsAndLostIdentity_StandOut()
     {
         StatusResult status = Samples.Status("software key", "clock skew") with { IdentityState = "lost", DevMode = true, Agents = [] };

@@ -18,6 +18,10 @@ internal static class Requirements
 
     public static string? MissingRootOrPython() =>
         MissingRoot() ?? (File.Exists(SystemPython) ? null : $"{SystemPython} is not installed (the connection helpers need it): run scripts/setup.sh");
+    public static string? MissingDBus() =>
+        Array.Exists(["/usr/bin/dbus-daemon", "/bin/dbus-daemon", "/usr/local/bin/dbus-daemon"], File.Exists)
+            ? null
+            : "dbus-daemon is not installed: run scripts/setup.sh (package dbus)";
 
     public static string? MissingSwtpm()
     {

@@ -91,6 +91,16 @@ internal sealed class Sandbox : IAsyncDisposable
         return Track(ChildProcess.Start(Repo.Agent, arguments, uid: uid == 0 ? null : uid, workingDirectory: Root));
     }
 
+    /// <summary>Starts an agent as root with the system presenter on the session bus at <paramref name="busAddress"/>.</summary>
+    public ChildProcess StartSystemAgent(string busAddress)
+    {
+        string state = Path.Combine(Root, "agent-system");
+        Directory.CreateDirectory(state, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string[] arguments = ["run", "--socket", SocketPath, "--presenter", "system", "--state-dir", state];
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal) { ["DBUS_SESSION_BUS_ADDRESS"] = busAddress };
+        return Track(ChildProcess.Start(Repo.Agent, arguments, uid: null, workingDirectory: Root, environment: environment));
+    }
+
     /// <summary>Runs launcherctl to completion (as <paramref name="uid"/> when given).</summary>
     public async Task<(int ExitCode, string Output)> CtlAsync(uint? uid, params string[] arguments)
     {

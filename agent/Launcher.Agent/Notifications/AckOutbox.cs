@@ -118,7 +118,13 @@ internal sealed class AckOutbox
     {
         lock (_lock)
         {
-            if (_unsent.Count >= MaxUnsent && !_unsent.ContainsKey(ack.Id))
+            if (_unsent.TryGetValue(ack.Id, out AckNotificationParams? kept) && !NotificationOutcomes.Supersedes(ack.Outcome, kept.Outcome))
+            {
+                // The one kept already says as much or more (a click is never replaced by a late "shown").
+                return;
+            }
+
+            if (_unsent.Count >= MaxUnsent && kept is null)
             {
                 // Dropping one is safe: the daemon re-delivers, and the seen set answers with the same ack.
                 Log.AckDropped(_logger, ack.Id);

@@ -9,11 +9,14 @@ namespace Launcher.Agent.Notifications;
 /// Takes <c>notification/show</c> from the daemon and shows each id at most once. A new id is recorded as in
 /// progress and queued; one worker shows them in arrival order and acknowledges the outcome. An id seen before is
 /// never shown again: when its outcome is known the same ack is sent again (the daemon re-delivers until it learns
-/// it), and while it is still being shown the repeat is ignored.
+/// it), and while it is still being shown the repeat is ignored. What the user does later (a click, an action, a
+/// dismissal) arrives from the presenter as an interaction: it replaces the interim outcome in the seen set and is
+/// acknowledged at once (the daemon keeps the later stage).
 /// </summary>
 internal sealed class NotificationInbox
 {
     public const int MaxQueued = 1_000;
+    public const int MaxQueuedInteractions = 1_000;
     private const int MaxIdLength = 64;
 
     private readonly SeenNotifications _seen;
@@ -24,6 +27,9 @@ internal sealed class NotificationInbox
     private readonly Channel<ShowNotificationParams> _queue = Channel.CreateBounded<ShowNotificationParams>(
         new BoundedChannelOptions(MaxQueued) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
+    private readonly Channel<NotificationInteraction> _interactions = Channel.CreateBounded<NotificationInteraction>(
+        new BoundedChannelOptions(MaxQueuedInteractions) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
     public NotificationInbox(SeenNotifications seen, INotificationPresenter presenter, AckOutbox acks, TimeProvider time, ILogger logger)
     {
         _seen = seen ?? throw new ArgumentNullException(nameof(seen));
@@ -31,6 +37,7 @@ internal sealed class NotificationInbox
         _acks = acks ?? throw new ArgumentNullException(nameof(acks));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _presenter.SetInteractionHandler(OnInteraction);
     }
 
     /// <summary>The <c>notification/show</c> handler: decides at once, never waits for the presenter.</summary>
@@ -83,8 +90,51 @@ internal sealed class NotificationInbox
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Shows queued notifications one at a time until <paramref name="cancellationToken"/> fires.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Shows queued notifications one at a time, and acknowledges interactions as they come, until
+    /// <paramref name="cancellationToken"/> fires.
+    /// </summary>
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(RunShowsAsync(cancellationToken), RunInteractionsAsync(cancellationToken));
+
+    /// <summary>The presenter's interaction handler: queues, never blocks the presenter's thread.</summary>
+    private void OnInteraction(NotificationInteraction interaction)
+    {
+        if (!_interactions.Writer.TryWrite(interaction))
+        {
+            // The notification stays at its interim outcome on the daemon's side; nothing else is lost.
+            Log.InteractionDropped(_logger, interaction.Id, interaction.Outcome, MaxQueuedInteractions);
+        }
+    }
+
+    private async Task RunInteractionsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (NotificationInteraction interaction in _interactions.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                Log.NotificationInteraction(_logger, interaction.Id, interaction.Outcome, interaction.ActionId ?? "-", interaction.Reason);
+                SeenRecord record;
+                try
+                {
+                    record = _seen.Complete(interaction.Id, interaction.Outcome, interaction.Reason, interaction.ActionId);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    Log.SeenSaveFailed(_logger, ex.Message);
+                    record = new SeenRecord(interaction.Id, interaction.Outcome, interaction.Reason, _time.GetUtcNow(), interaction.ActionId);
+                }
+
+                await _acks.SendAsync(ToAck(record), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: an interaction not yet acknowledged leaves the notification at its interim outcome.
+        }
+    }
+
+    private async Task RunShowsAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -104,7 +154,7 @@ internal sealed class NotificationInbox
         PresentationResult result;
         if (notification.ExpiresAt <= _time.GetUtcNow())
         {
-            result = new PresentationResult(false, "it expired before it could be shown");
+            result = PresentationResult.Failed("it expired before it could be shown");
         }
         else
         {
@@ -118,13 +168,13 @@ internal sealed class NotificationInbox
             }
             catch (Exception ex) when (ex is IOException or InvalidOperationException or ArgumentException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
             {
-                result = new PresentationResult(false, $"the {_presenter.Name} presenter failed: {ex.Message}");
+                result = PresentationResult.Failed($"the {_presenter.Name} presenter failed: {ex.Message}");
             }
         }
 
-        if (result.Shown)
+        if (result.Delivered)
         {
-            Log.NotificationShown(_logger, notification.Id, _presenter.Name);
+            Log.NotificationShown(_logger, notification.Id, _presenter.Name, result.Outcome, result.Reason);
         }
         else
         {
@@ -134,12 +184,12 @@ internal sealed class NotificationInbox
         SeenRecord record;
         try
         {
-            record = _seen.Complete(notification.Id, result.Outcome, result.Shown ? null : result.Reason);
+            record = _seen.Complete(notification.Id, result.Outcome, result.Delivered ? null : result.Reason);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             Log.SeenSaveFailed(_logger, ex.Message);
-            record = new SeenRecord(notification.Id, result.Outcome, result.Shown ? null : result.Reason, _time.GetUtcNow());
+            record = new SeenRecord(notification.Id, result.Outcome, result.Delivered ? null : result.Reason, _time.GetUtcNow());
         }
 
         await _acks.SendAsync(ToAck(record), cancellationToken).ConfigureAwait(false);
@@ -161,6 +211,7 @@ internal sealed class NotificationInbox
     {
         Id = record.Id,
         Outcome = record.Outcome!,
+        ActionId = record.Outcome == NotificationOutcomes.Clicked ? record.ActionId : null,
         Detail = record.Detail is { Length: > 512 } detail ? detail[..512] : record.Detail,
     };
 }

@@ -171,8 +171,12 @@ internal sealed class SeenNotifications
         }
     }
 
-    /// <summary>Records the outcome that is acknowledged for <paramref name="id"/>, now and on every repeat delivery.</summary>
-    public SeenRecord Complete(string id, string outcome, string? detail)
+    /// <summary>
+    /// Records the outcome that is acknowledged for <paramref name="id"/>, now and on every repeat delivery, unless
+    /// the recorded one is of a later stage (a click that arrived before the presenter returned "shown" stays a
+    /// click). Returns the record that is now in force.
+    /// </summary>
+    public SeenRecord Complete(string id, string outcome, string? detail, string? actionId = null)
     {
         if (!NotificationOutcomes.IsKnown(outcome))
         {
@@ -180,9 +184,16 @@ internal sealed class SeenNotifications
         }
 
         string? kept = detail is { Length: > MaxDetailLength } ? detail[..MaxDetailLength] : detail;
-        var record = new SeenRecord(id, outcome, kept, _time.GetUtcNow());
+        var record = new SeenRecord(id, outcome, kept, _time.GetUtcNow(), actionId);
         lock (_lock)
         {
+            if (_byId.TryGetValue(id, out LinkedListNode<SeenRecord>? existing)
+                && existing.Value.Outcome is string current
+                && !NotificationOutcomes.Supersedes(outcome, current))
+            {
+                return existing.Value;
+            }
+
             Put(record);
             EvictLocked();
             SaveLocked();

@@ -1,3 +1,4 @@
+using Launcher.Contracts.Agents;
 using Launcher.Contracts.Notifications;
 using Launcher.Platform.Notifications;
 using Launcher.Platform.Processes;
@@ -6,15 +7,22 @@ namespace Launcher.Agent.Presenters;
 
 /// <summary>
 /// Shows a notification on macOS with <c>osascript</c>, run as the agent's user in that user's session. This is the
-/// fallback for an agent that is not an app bundle (UNUserNotificationCenter needs a signed .app). The text is
+/// fallback for an agent without the notifier app (UNUserNotificationCenter needs a signed .app). The text is
 /// embedded as escaped AppleScript string literals and passed as one argv element: no shell is involved.
 /// </summary>
+/// <remarks>
+/// osascript exits 0 once the request is handed to the notification system, even when macOS then drops it
+/// (notifications for Script Editor turned off, Focus, never authorised), and it cannot report a click or an
+/// action. So the outcome is <c>submitted</c>, never <c>shown</c>, and no capability is advertised.
+/// </remarks>
 internal sealed class OsaScriptPresenter : INotificationPresenter
 {
     private const string OsaScript = "/usr/bin/osascript";
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
 
     public string Name => "system";
+
+    public PresenterCapabilities Capabilities => PresenterCapabilities.None;
 
     bool INotificationPresenter.IsSupported(out string reason) => IsSupported(out reason);
 
@@ -51,13 +59,20 @@ internal sealed class OsaScriptPresenter : INotificationPresenter
         ArgumentNullException.ThrowIfNull(body);
         if (!IsSupported(out string reason))
         {
-            return new PresentationResult(false, reason);
+            return PresentationResult.Failed(reason);
         }
 
         string script = OsaScriptCommand.BuildScript(title, body, url);
         ProcessResult result = await ProcessRunner.RunAsync(OsaScript, ["-e", script], s_timeout, ct).ConfigureAwait(false);
         return result.Succeeded
-            ? new PresentationResult(true, "osascript displayed it")
-            : new PresentationResult(false, $"osascript {result.Describe()}");
+            ? PresentationResult.Submitted("osascript handed it to the notification system; macOS does not say whether it was shown")
+            : PresentationResult.Failed($"osascript {result.Describe()}");
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void SetInteractionHandler(Action<NotificationInteraction> handler)
+    {
+        // osascript's notifications report nothing back.
     }
 }

@@ -1,4 +1,4 @@
-using Launcher.Contracts.Notifications;
+using Microsoft.Extensions.Logging;
 
 namespace Launcher.Agent.Presenters;
 
@@ -8,15 +8,24 @@ internal static class PresenterFactory
     public const string System = "system";
     public const string Stdout = "stdout";
 
-    public static INotificationPresenter Create(string kind, TextWriter standardOutput, TimeProvider time)
+    /// <summary>The notifier app's executable (native/macos/Notifier), installed by the pkg.</summary>
+    public const string NotifierExecutable = "/usr/local/launcher/Launcher Agent.app/Contents/MacOS/launcher-notifier";
+
+    public static INotificationPresenter Create(string kind, TextWriter standardOutput, TimeProvider time, ILogger logger)
     {
         return kind switch
         {
             Stdout => new StdoutPresenter(standardOutput, time),
-            System when OperatingSystem.IsMacOS() => new OsaScriptPresenter(),
-            System when OperatingSystem.IsLinux() => new NotifySendPresenter(),
+            System when OperatingSystem.IsMacOS() => CreateMacOS(logger),
+            System when OperatingSystem.IsLinux() => new DBusNotificationPresenter(SessionBusAddress.Find, ProcessUrlOpener.XdgOpen(SessionBusAddress.Find()), time, logger),
             System => new UnsupportedPresenter("this operating system has no system presenter"),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "The presenter is system or stdout."),
         };
     }
+
+    // The notifier app (UNUserNotificationCenter) when it is installed, else the osascript fallback, which can only
+    // report "submitted".
+    private static INotificationPresenter CreateMacOS(ILogger logger) => File.Exists(NotifierExecutable)
+        ? new NotifierAppPresenter(NotifierExecutable, ProcessUrlOpener.MacOpen(), logger)
+        : new OsaScriptPresenter();
 }

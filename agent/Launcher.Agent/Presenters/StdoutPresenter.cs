@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Launcher.Contracts.Agents;
 using Launcher.Contracts.Notifications;
 
 namespace Launcher.Agent.Presenters;
@@ -29,6 +30,9 @@ internal sealed class StdoutPresenter : INotificationPresenter
 
     public string Name => "stdout";
 
+    /// <summary>A line written and flushed is delivered to the reader; nobody can click a line.</summary>
+    public PresenterCapabilities Capabilities { get; } = new() { TruthfulDelivery = true };
+
     public bool IsSupported(out string reason)
     {
         reason = "writes JSON lines to standard output";
@@ -53,9 +57,16 @@ internal sealed class StdoutPresenter : INotificationPresenter
         catch (IOException ex)
         {
             // A closed pipe (the reader went away) means nobody saw it.
-            return Task.FromResult(new PresentationResult(false, "standard output is not writable: " + ex.Message));
+            return Task.FromResult(PresentationResult.Failed("standard output is not writable: " + ex.Message));
         }
 
-        return Task.FromResult(new PresentationResult(true, "written to standard output"));
+        return Task.FromResult(PresentationResult.Shown("written to standard output"));
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void SetInteractionHandler(Action<NotificationInteraction> handler)
+    {
+        // Standard output has no clicks or dismissals to report.
     }
 }

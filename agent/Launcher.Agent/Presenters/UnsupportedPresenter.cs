@@ -1,3 +1,4 @@
+using Launcher.Contracts.Agents;
 using Launcher.Contracts.Notifications;
 
 namespace Launcher.Agent.Presenters;
@@ -14,6 +15,8 @@ internal sealed class UnsupportedPresenter : INotificationPresenter
 
     public string Name => PresenterFactory.System;
 
+    public PresenterCapabilities Capabilities => PresenterCapabilities.None;
+
     public bool IsSupported(out string reason)
     {
         reason = _reason;
@@ -21,5 +24,12 @@ internal sealed class UnsupportedPresenter : INotificationPresenter
     }
 
     public Task<PresentationResult> PresentAsync(ShowNotificationParams notification, CancellationToken cancellationToken) =>
-        Task.FromResult(new PresentationResult(false, _reason));
+        Task.FromResult(PresentationResult.Failed(_reason));
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void SetInteractionHandler(Action<NotificationInteraction> handler)
+    {
+        // Nothing is ever shown, so nothing is ever clicked.
+    }
 }

@@ -17,6 +17,9 @@ public sealed record RegisterParams : IRpcValidatable
     /// <summary>How the agent shows notifications (<c>system</c> or <c>stdout</c>), for status output.</summary>
     public string? Presenter { get; init; }
 
+    /// <summary>What the agent's presenter can do; absent (older agents) means nothing beyond showing.</summary>
+    public PresenterCapabilities? Capabilities { get; init; }
+
     /// <summary>The agent's user-scoped fallback key, when it has one.</summary>
     public UserKeyInfo? UserKey { get; init; }
 

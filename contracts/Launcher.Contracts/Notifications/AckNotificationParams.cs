@@ -11,10 +11,10 @@ public sealed record AckNotificationParams : IRpcValidatable
     /// <summary>One of <see cref="NotificationOutcomes"/>.</summary>
     public required string Outcome { get; init; }
 
-    /// <summary>The clicked action's id, if any.</summary>
+    /// <summary>The clicked action's id (outcome <c>clicked</c> only); absent for a click on the notification itself.</summary>
     public string? ActionId { get; init; }
 
-    /// <summary>Why it failed, for the daemon's log (outcome <c>failed</c>).</summary>
+    /// <summary>Why it failed (outcome <c>failed</c>), or what the presenter knows, for the daemon's log.</summary>
     public string? Detail { get; init; }
 
     /// <inheritdoc />
@@ -27,7 +27,12 @@ public sealed record AckNotificationParams : IRpcValidatable
 
         if (!NotificationOutcomes.IsKnown(Outcome))
         {
-            return "outcome must be shown, clicked, dismissed or failed.";
+            return "outcome must be submitted, shown, clicked, dismissed, expired or failed.";
+        }
+
+        if (ActionId is not null && Outcome != NotificationOutcomes.Clicked)
+        {
+            return "actionId is only allowed with the outcome clicked.";
         }
 
         return ActionId is { Length: > NotificationLimits.MaxActionLength } || Detail is { Length: > 512 } ? "actionId or detail is too long." : null;

@@ -11,4 +11,11 @@ public sealed record SendNotificationResult
 
     /// <summary>Agent connections it was sent to right away (others get it when they connect).</summary>
     public required int DeliveredNow { get; init; }
+
+    /// <summary>
+    /// What the target users' connected agents cannot honour, one sentence each (for example a URL that no agent of
+    /// a uid can open on click, or actions that it cannot show). Empty when every connected agent can do what was
+    /// asked; agents that connect later are not known yet and are not covered.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }

@@ -8,4 +8,7 @@ public sealed record AgentCount
 
     /// <summary>Registered agent connections of that uid (one per login session, normally).</summary>
     public required int Connections { get; init; }
+
+    /// <summary>Each of those connections with its presenter and what the presenter can do.</summary>
+    public IReadOnlyList<AgentPresenterInfo> Presenters { get; init; } = [];
 }

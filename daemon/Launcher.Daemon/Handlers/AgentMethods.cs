@@ -37,7 +37,7 @@ internal sealed class AgentMethods : IMethodModule
         }
 
         string agentId = $"a{session.Id}-{uid}";
-        if (!session.TryMarkRegistered(agentId, request.Presenter, request.UserKey))
+        if (!session.TryMarkRegistered(agentId, request.Presenter, request.Capabilities, request.UserKey))
         {
             throw new RpcException(ErrorCodes.Conflict, "This connection is already registered.");
         }
@@ -46,6 +46,7 @@ internal sealed class AgentMethods : IMethodModule
         session.Connection.IdleTimeout = null;
         _sessions.AddAgent(session);
         Log.AgentRegistered(_logger, agentId, uid, session.Caller.Pid, request.Presenter ?? "unknown");
+        Log.AgentCapabilities(_logger, agentId, session.Capabilities.Clicks, session.Capabilities.Actions, session.Capabilities.TruthfulDelivery, request.Capabilities is null);
         int pending = _notifications.PendingCount(uid);
 
         // Delivered off the read loop; the agent serves notification/show from the moment it connects, so the

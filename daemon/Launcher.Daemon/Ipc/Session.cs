@@ -31,6 +31,9 @@ internal sealed class Session
 
     public string? Presenter { get; private set; }
 
+    /// <summary>What the agent's presenter can do (none when it advertised nothing).</summary>
+    public PresenterCapabilities Capabilities { get; private set; } = PresenterCapabilities.None;
+
     /// <summary>The caller class for the permission table.</summary>
     public CallerClass Class => Caller.IsAdmin ? CallerClass.Admin : IsAgent ? CallerClass.Agent : CallerClass.User;
 
@@ -48,7 +51,7 @@ internal sealed class Session
 
     public void EndDelivery() => Interlocked.Decrement(ref _deliveriesInFlight);
 
-    public bool TryMarkRegistered(string agentId, string? presenter, UserKeyInfo? userKey)
+    public bool TryMarkRegistered(string agentId, string? presenter, PresenterCapabilities? capabilities, UserKeyInfo? userKey)
     {
         if (AgentId is not null)
         {
@@ -56,6 +59,7 @@ internal sealed class Session
         }
 
         Presenter = presenter;
+        Capabilities = capabilities ?? PresenterCapabilities.None;
         UserKey = userKey;
         AgentId = agentId;
         return true;

@@ -138,7 +138,12 @@ internal sealed class SessionRegistry
     {
         lock (_lock)
         {
-            return _agentsByUid.OrderBy(p => p.Key).Select(p => new AgentCount { Uid = p.Key, Connections = p.Value.Count }).ToArray();
+            return _agentsByUid.OrderBy(p => p.Key).Select(p => new AgentCount
+            {
+                Uid = p.Key,
+                Connections = p.Value.Count,
+                Presenters = p.Value.Select(s => new AgentPresenterInfo { AgentId = s.AgentId!, Presenter = s.Presenter, Capabilities = s.Capabilities }).ToArray(),
+            }).ToArray();
         }
     }
 }

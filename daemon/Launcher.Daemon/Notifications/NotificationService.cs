@@ -54,12 +54,19 @@ internal sealed class NotificationService : BackgroundService
 
         Log.NotificationStored(_logger, notification.Id, notification.TargetUid is uint uid ? "uid " + uid : "all users", notification.ExpiresAt);
 
+        IReadOnlyList<Session> targets = _sessions.Agents(notification.TargetUid);
+        IReadOnlyList<string> warnings = CapabilityWarnings.For(request, targets);
+        foreach (string warning in warnings)
+        {
+            Log.NotificationSendWarning(_logger, notification.Id, warning);
+        }
+
         // Committed: the caller's answer no longer depends on any agent. Delivery runs in the background, each
         // write bounded by the write timeout and each agent by a cap on deliveries in flight; an agent at its cap
         // gets this notification from the next redelivery sweep instead.
         ShowNotificationParams show = notification.ToShowParams();
         int started = 0;
-        foreach (Session agent in _sessions.Agents(notification.TargetUid))
+        foreach (Session agent in targets)
         {
             if (!agent.TryBeginDelivery(_options.Limits.MaxDeliveriesInFlightPerAgent))
             {
@@ -71,16 +78,17 @@ internal sealed class NotificationService : BackgroundService
             _ = DeliverInBackgroundAsync(agent, show);
         }
 
-        return new SendNotificationResult { Id = notification.Id, ExpiresAt = notification.ExpiresAt, DeliveredNow = started };
+        return new SendNotificationResult { Id = notification.Id, ExpiresAt = notification.ExpiresAt, DeliveredNow = started, Warnings = warnings };
     }
 
     public async Task<AckNotificationResult> AckAsync(Session session, AckNotificationParams request)
     {
         uint uid = session.Caller.Uid;
         AckStatus status;
+        string? previous;
         try
         {
-            status = await _store.AckAsync(request.Id, uid, request.Outcome, request.ActionId, _time.GetUtcNow()).ConfigureAwait(false);
+            (status, previous) = await _store.AckAsync(request.Id, uid, request.Outcome, request.ActionId, _time.GetUtcNow()).ConfigureAwait(false);
         }
         catch (Exception ex) when (DiskFull.Is(ex))
         {
@@ -94,9 +102,22 @@ internal sealed class NotificationService : BackgroundService
             throw new RpcException(ErrorCodes.NotFound, "No pending notification with that id for this user.");
         }
 
-        if (status == AckStatus.Recorded)
+        if (status is AckStatus.Recorded or AckStatus.Updated)
         {
-            Log.NotificationAcked(_logger, request.Id, uid, request.Outcome);
+            if (status == AckStatus.Updated)
+            {
+                Log.NotificationOutcomeUpdated(_logger, request.Id, uid, previous!, request.Outcome);
+            }
+            else
+            {
+                Log.NotificationAcked(_logger, request.Id, uid, request.Outcome);
+            }
+
+            if (request.ActionId is not null)
+            {
+                Log.NotificationActionClicked(_logger, request.Id, uid, request.ActionId);
+            }
+
             if (request.Outcome == NotificationOutcomes.Failed)
             {
                 Log.NotificationFailedInSession(_logger, request.Id, uid, request.Detail ?? "no detail");

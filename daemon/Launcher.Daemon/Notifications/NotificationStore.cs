@@ -92,12 +92,16 @@ internal sealed class NotificationStore : IAsyncDisposable
             command.Parameters.AddWithValue("$created", notification.CreatedAt.ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("$expires", notification.ExpiresAt.ToUnixTimeMilliseconds());
             command.ExecuteNonQuery();
-            return AckStatus.Recorded;
+            return true;
         });
     }
 
-    /// <summary>Records <paramref name="uid"/>'s outcome for a notification aimed at that uid (or at everyone).</summary>
-    public Task<AckStatus> AckAsync(string id, uint uid, string outcome, string? actionId, DateTimeOffset now)
+    /// <summary>
+    /// Records <paramref name="uid"/>'s outcome for a notification aimed at that uid (or at everyone). An outcome
+    /// of a later stage replaces an earlier one (submitted, then shown, then clicked, dismissed, expired or failed);
+    /// anything else leaves the record as it is. The result carries the outcome that was replaced, if any.
+    /// </summary>
+    public Task<AckRecordResult> AckAsync(string id, uint uid, string outcome, string? actionId, DateTimeOffset now)
     {
         return Enqueue(connection =>
         {
@@ -108,7 +112,29 @@ internal sealed class NotificationStore : IAsyncDisposable
             check.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
             if (check.ExecuteScalar() is null)
             {
-                return AckStatus.NotFound;
+                return new AckRecordResult(AckStatus.NotFound, null);
+            }
+
+            using SqliteCommand current = connection.CreateCommand();
+            current.CommandText = "SELECT outcome FROM acks WHERE notification_id = $id AND uid = $uid";
+            current.Parameters.AddWithValue("$id", id);
+            current.Parameters.AddWithValue("$uid", (long)uid);
+            if (current.ExecuteScalar() is string previous)
+            {
+                if (!NotificationOutcomes.Supersedes(outcome, previous))
+                {
+                    return new AckRecordResult(AckStatus.AlreadyAcknowledged, previous);
+                }
+
+                using SqliteCommand update = connection.CreateCommand();
+                update.CommandText = "UPDATE acks SET outcome = $outcome, action_id = $action, acked_at = $now WHERE notification_id = $id AND uid = $uid";
+                update.Parameters.AddWithValue("$id", id);
+                update.Parameters.AddWithValue("$uid", (long)uid);
+                update.Parameters.AddWithValue("$outcome", outcome);
+                update.Parameters.AddWithValue("$action", (object?)actionId ?? DBNull.Value);
+                update.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+                update.ExecuteNonQuery();
+                return new AckRecordResult(AckStatus.Updated, previous);
             }
 
             using SqliteCommand insert = connection.CreateCommand();
@@ -118,7 +144,7 @@ internal sealed class NotificationStore : IAsyncDisposable
             insert.Parameters.AddWithValue("$outcome", outcome);
             insert.Parameters.AddWithValue("$action", (object?)actionId ?? DBNull.Value);
             insert.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            return insert.ExecuteNonQuery() == 1 ? AckStatus.Recorded : AckStatus.AlreadyAcknowledged;
+            return new AckRecordResult(insert.ExecuteNonQuery() == 1 ? AckStatus.Recorded : AckStatus.AlreadyAcknowledged, null);
         });
     }
 
@@ -180,6 +206,18 @@ internal sealed class NotificationStore : IAsyncDisposable
             """;
         command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
         return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The action id recorded with one uid's <c>clicked</c> outcome, if any (for tools and tests).</summary>
+    public string? ActionFor(string id, uint uid)
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT action_id FROM acks WHERE notification_id = $id AND uid = $uid";
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$uid", (long)uid);
+        return command.ExecuteScalar() as string;
     }
 
     /// <summary>The acknowledgement of one uid, if any (for tools and tests).</summary>

@@ -87,7 +87,7 @@ public sealed class SessionRegistryTests
         var registry = new SessionRegistry();
         Session agent = NewSession(DaemonHarness.User(1000));
         Assert.True(registry.TryAdd(agent, new ConnectionCaps(10, 10, 1), out _));
-        Assert.True(agent.TryMarkRegistered("a1", "stdout", null));
+        Assert.True(agent.TryMarkRegistered("a1", "stdout", null, null));
         registry.AddAgent(agent);
         Assert.Single(registry.Agents(1000));
 

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Launcher.Contracts;
 using Launcher.Contracts.Agents;
 using Launcher.Contracts.Notifications;
+using Launcher.Contracts.Status;
 using Launcher.Rpc;
 
 namespace Launcher.Daemon.Tests.Notifications;
@@ -108,7 +109,83 @@ public sealed class NotificationFlowTests
         Assert.Equal(0, daemon.Store.PendingCount(DateTimeOffset.UtcNow));
     }
 
-    private static async Task<(JsonRpcConnection Agent, ChannelReader<ShowNotificationParams> Inbox)> RegisterAgentAsync(DaemonHarness daemon, uint uid)
+    [Fact(Timeout = 20000)]
+    public async Task Send_WithUrlAndActions_WarnsForAgentsThatCannotHonourThem()
+    {
+        await using var daemon = new DaemonHarness();
+        await RegisterAgentAsync(daemon, 1000, new PresenterCapabilities { Clicks = true, Actions = true, TruthfulDelivery = true });
+        await RegisterAgentAsync(daemon, 2000, capabilities: null, presenter: "system");
+        JsonRpcConnection admin = daemon.Connect(DaemonHarness.Root);
+
+        SendNotificationResult sent = await admin.InvokeAsync(Methods.NotificationSend, new SendNotificationParams
+        {
+            AllUsers = true,
+            Title = "t",
+            Body = "b",
+            Url = "https://example.com/",
+            Actions = [new NotificationAction { Id = "ok", Label = "OK" }],
+        });
+        SendNotificationResult plain = await admin.InvokeAsync(Methods.NotificationSend, new SendNotificationParams { AllUsers = true, Title = "t", Body = "b" });
+
+        Assert.Equal(2, sent.Warnings.Count);
+        Assert.All(sent.Warnings, w => Assert.StartsWith("uid 2000: the agent ", w, StringComparison.Ordinal));
+        Assert.Contains(sent.Warnings, w => w.Contains("URL", StringComparison.Ordinal) && w.Contains("presenter system", StringComparison.Ordinal));
+        Assert.Contains(sent.Warnings, w => w.Contains("cannot show actions", StringComparison.Ordinal));
+        Assert.Empty(plain.Warnings);
+    }
+
+    [Fact(Timeout = 20000)]
+    public async Task Status_ShowsEachAgentsPresenterAndCapabilities()
+    {
+        await using var daemon = new DaemonHarness();
+        await RegisterAgentAsync(daemon, 1000, new PresenterCapabilities { Clicks = true, Actions = true, TruthfulDelivery = true }, "system");
+        await RegisterAgentAsync(daemon, 1000, capabilities: null, presenter: "stdout");
+        JsonRpcConnection admin = daemon.Connect(DaemonHarness.Root);
+
+        StatusResult status = await admin.InvokeAsync(Methods.DaemonStatus, EmptyParams.Instance);
+
+        AgentCount alice = Assert.Single(status.Agents);
+        Assert.Equal(2, alice.Presenters.Count);
+        Assert.Contains(alice.Presenters, p => p.Presenter == "system" && p.Capabilities.Clicks && p.Capabilities.Actions && p.Capabilities.TruthfulDelivery);
+        Assert.Contains(alice.Presenters, p => p.Presenter == "stdout" && p.Capabilities == PresenterCapabilities.None);
+    }
+
+    [Fact(Timeout = 20000)]
+    public async Task Ack_ShownThenClickedWithAction_IsRecordedAsTheClick()
+    {
+        await using var daemon = new DaemonHarness();
+        (JsonRpcConnection alice, ChannelReader<ShowNotificationParams> inbox) = await RegisterAgentAsync(daemon, 1000);
+        JsonRpcConnection admin = daemon.Connect(DaemonHarness.Root);
+        SendNotificationResult sent = await admin.InvokeAsync(Methods.NotificationSend, new SendNotificationParams { Uid = 1000, Title = "t", Body = "b", Actions = [new NotificationAction { Id = "ok", Label = "OK" }] });
+        await inbox.ReadAsync();
+
+        AckNotificationResult shown = await alice.InvokeAsync(Methods.NotificationAck, new AckNotificationParams { Id = sent.Id, Outcome = NotificationOutcomes.Shown });
+        AckNotificationResult clicked = await alice.InvokeAsync(Methods.NotificationAck, new AckNotificationParams { Id = sent.Id, Outcome = NotificationOutcomes.Clicked, ActionId = "ok" });
+        AckNotificationResult late = await alice.InvokeAsync(Methods.NotificationAck, new AckNotificationParams { Id = sent.Id, Outcome = NotificationOutcomes.Shown });
+
+        Assert.False(shown.AlreadyAcknowledged);
+        Assert.False(clicked.AlreadyAcknowledged);
+        Assert.True(late.AlreadyAcknowledged);
+        Assert.Equal(NotificationOutcomes.Clicked, daemon.Store.OutcomeFor(sent.Id, 1000));
+        Assert.Equal("ok", daemon.Store.ActionFor(sent.Id, 1000));
+    }
+
+    [Fact(Timeout = 20000)]
+    public async Task Ack_ActionIdWithoutClicked_IsInvalidParams()
+    {
+        await using var daemon = new DaemonHarness();
+        (JsonRpcConnection alice, ChannelReader<ShowNotificationParams> inbox) = await RegisterAgentAsync(daemon, 1000);
+        JsonRpcConnection admin = daemon.Connect(DaemonHarness.Root);
+        SendNotificationResult sent = await admin.InvokeAsync(Methods.NotificationSend, new SendNotificationParams { Uid = 1000, Title = "t", Body = "b" });
+        await inbox.ReadAsync();
+
+        RpcException invalid = await Assert.ThrowsAsync<RpcException>(() => alice.InvokeAsync(Methods.NotificationAck, new AckNotificationParams { Id = sent.Id, Outcome = NotificationOutcomes.Dismissed, ActionId = "ok" }));
+
+        Assert.Equal(RpcErrorCodes.InvalidParams, invalid.Code);
+        Assert.Contains("actionId", invalid.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task<(JsonRpcConnection Agent, ChannelReader<ShowNotificationParams> Inbox)> RegisterAgentAsync(DaemonHarness daemon, uint uid, PresenterCapabilities? capabilities = null, string? presenter = null)
     {
         var inbox = Channel.CreateUnbounded<ShowNotificationParams>();
         RpcHandlerTable handlers = new RpcHandlerTable().AddNotification(Methods.NotificationShow, (_, show, _) =>
@@ -117,7 +194,7 @@ public sealed class NotificationFlowTests
             return ValueTask.CompletedTask;
         });
         JsonRpcConnection agent = daemon.Connect(DaemonHarness.User(uid), handlers);
-        RegisterResult result = await agent.InvokeAsync(Methods.AgentRegister, new RegisterParams { AgentVersion = "test" });
+        RegisterResult result = await agent.InvokeAsync(Methods.AgentRegister, new RegisterParams { AgentVersion = "test", Capabilities = capabilities, Presenter = presenter });
         Assert.Equal(uid, result.Uid);
         return (agent, inbox.Reader);
     }

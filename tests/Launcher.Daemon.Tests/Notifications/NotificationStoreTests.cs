@@ -25,19 +25,54 @@ public sealed class NotificationStoreTests
     }
 
     [Fact(Timeout = 10000)]
-    public async Task Ack_Twice_SecondIsAlreadyAcknowledgedAndNothingIsPending()
+    public async Task Ack_SameOutcomeTwice_SecondIsAlreadyAcknowledgedAndNothingIsPending()
     {
         using var directory = new TempDirectory();
         await using var store = new NotificationStore(directory.File("outbox.db"));
         await store.AddAsync(Notification("n1", 1000));
 
-        AckStatus first = await store.AckAsync("n1", 1000, NotificationOutcomes.Shown, null, s_now);
-        AckStatus second = await store.AckAsync("n1", 1000, NotificationOutcomes.Clicked, null, s_now);
+        AckRecordResult first = await store.AckAsync("n1", 1000, NotificationOutcomes.Shown, null, s_now);
+        AckRecordResult second = await store.AckAsync("n1", 1000, NotificationOutcomes.Shown, null, s_now);
 
-        Assert.Equal(AckStatus.Recorded, first);
-        Assert.Equal(AckStatus.AlreadyAcknowledged, second);
+        Assert.Equal(new AckRecordResult(AckStatus.Recorded, null), first);
+        Assert.Equal(new AckRecordResult(AckStatus.AlreadyAcknowledged, NotificationOutcomes.Shown), second);
         Assert.Empty(store.Pending(1000, s_now));
         Assert.Equal(NotificationOutcomes.Shown, store.OutcomeFor("n1", 1000));
+    }
+
+    [Fact(Timeout = 10000)]
+    public async Task Ack_ShownThenClickedOnAnAction_ClickReplacesShownWithTheActionId()
+    {
+        using var directory = new TempDirectory();
+        await using var store = new NotificationStore(directory.File("outbox.db"));
+        await store.AddAsync(Notification("n1", 1000));
+
+        await store.AckAsync("n1", 1000, NotificationOutcomes.Shown, null, s_now);
+        AckRecordResult clicked = await store.AckAsync("n1", 1000, NotificationOutcomes.Clicked, "ok", s_now);
+        AckRecordResult lateShown = await store.AckAsync("n1", 1000, NotificationOutcomes.Shown, null, s_now);
+        AckRecordResult lateDismissed = await store.AckAsync("n1", 1000, NotificationOutcomes.Dismissed, null, s_now);
+
+        Assert.Equal(new AckRecordResult(AckStatus.Updated, NotificationOutcomes.Shown), clicked);
+        Assert.Equal(AckStatus.AlreadyAcknowledged, lateShown.Status);
+        Assert.Equal(AckStatus.AlreadyAcknowledged, lateDismissed.Status);
+        Assert.Equal(NotificationOutcomes.Clicked, store.OutcomeFor("n1", 1000));
+        Assert.Equal("ok", store.ActionFor("n1", 1000));
+    }
+
+    [Fact(Timeout = 10000)]
+    public async Task Ack_SubmittedThenShownThenExpired_EachLaterStageReplacesTheEarlier()
+    {
+        using var directory = new TempDirectory();
+        await using var store = new NotificationStore(directory.File("outbox.db"));
+        await store.AddAsync(Notification("n1", 1000));
+
+        await store.AckAsync("n1", 1000, NotificationOutcomes.Submitted, null, s_now);
+        Assert.Equal(NotificationOutcomes.Submitted, store.OutcomeFor("n1", 1000));
+        Assert.Equal(AckStatus.Updated, (await store.AckAsync("n1", 1000, NotificationOutcomes.Shown, null, s_now)).Status);
+        Assert.Equal(AckStatus.Updated, (await store.AckAsync("n1", 1000, NotificationOutcomes.Expired, null, s_now)).Status);
+
+        Assert.Equal(NotificationOutcomes.Expired, store.OutcomeFor("n1", 1000));
+        Assert.Empty(store.Pending(1000, s_now));
     }
 
     [Fact(Timeout = 10000)]
@@ -47,9 +82,9 @@ public sealed class NotificationStoreTests
         await using var store = new NotificationStore(directory.File("outbox.db"));
         await store.AddAsync(Notification("n1", 1000));
 
-        AckStatus status = await store.AckAsync("n1", 2000, NotificationOutcomes.Shown, null, s_now);
+        AckRecordResult result = await store.AckAsync("n1", 2000, NotificationOutcomes.Shown, null, s_now);
 
-        Assert.Equal(AckStatus.NotFound, status);
+        Assert.Equal(AckStatus.NotFound, result.Status);
         Assert.Single(store.Pending(1000, s_now));
         Assert.Empty(store.Pending(2000, s_now));
     }
@@ -77,7 +112,7 @@ public sealed class NotificationStoreTests
         DateTimeOffset later = s_now + TimeSpan.FromHours(2);
 
         Assert.Empty(store.Pending(1000, later));
-        Assert.Equal(AckStatus.NotFound, await store.AckAsync("n1", 1000, NotificationOutcomes.Shown, null, later));
+        Assert.Equal(AckStatus.NotFound, (await store.AckAsync("n1", 1000, NotificationOutcomes.Shown, null, later)).Status);
         Assert.Equal(1, await store.PurgeExpiredAsync(later));
         Assert.Empty(store.Pending(1000, s_now));
     }
@@ -89,9 +124,9 @@ public sealed class NotificationStoreTests
         await using var store = new NotificationStore(directory.File("outbox.db"));
         await store.AddAsync(Notification("n1", null));
 
-        AckStatus[] results = await Task.WhenAll(Enumerable.Range(1, 1000).Select(uid => store.AckAsync("n1", (uint)uid, NotificationOutcomes.Shown, null, s_now)));
+        AckRecordResult[] results = await Task.WhenAll(Enumerable.Range(1, 1000).Select(uid => store.AckAsync("n1", (uint)uid, NotificationOutcomes.Shown, null, s_now)));
 
-        Assert.All(results, r => Assert.Equal(AckStatus.Recorded, r));
+        Assert.All(results, r => Assert.Equal(AckStatus.Recorded, r.Status));
         Assert.Equal(NotificationOutcomes.Shown, store.OutcomeFor("n1", 999));
     }
 
