@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: install what the tests need, build the native shim and the solution,
-# check the packaging files, run every test project, then a quick benchmark smoke run.
+# check the packaging files, run every test project, a short fuzzing run, then a quick benchmark smoke run.
 #   scripts/test.sh            (CI sets CI=true: tests that need something absent fail instead of skipping)
 set -euo pipefail
 
@@ -35,6 +35,9 @@ if [[ ${status} -ne 0 ]]; then
     echo "tests failed (exit ${status})" >&2
     exit "${status}"
 fi
+
+# A short coverage-guided run of every fuzz target (docs/fuzzing.md); a crash fails the run.
+bash scripts/fuzz.sh --seconds 20
 
 if [[ -d tests/Launcher.Benchmarks ]]; then
     dotnet run -c Release --project tests/Launcher.Benchmarks --no-build -- --suite all --quick
