@@ -23,4 +23,11 @@ public static class ErrorCodes
 
     /// <summary>The agent could not do what was asked (no user key, presenter failed).</summary>
     public const int AgentFailed = 1006;
+
+    /// <summary>The fleet server could not be reached, its TLS certificate was refused, or it answered outside the
+    /// protocol (the message says which). Errors the server itself answered keep the server's code (2001-2010).</summary>
+    public const int FleetUnreachable = 1007;
+
+    /// <summary>This machine is not enrolled with a fleet server.</summary>
+    public const int NotEnrolled = 1008;
 }
