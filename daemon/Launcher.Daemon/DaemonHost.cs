@@ -1,5 +1,6 @@
 using Launcher.Contracts.Identity;
 using Launcher.Daemon.Dispatch;
+using Launcher.Daemon.Fleet;
 using Launcher.Daemon.Handlers;
 using Launcher.Daemon.Identity;
 using Launcher.Daemon.Ipc;
@@ -47,9 +48,23 @@ internal static class DaemonHost
         builder.Services.AddSingleton<IMethodModule, AgentMethods>();
         builder.Services.AddSingleton<IMethodModule, NotificationMethods>();
         builder.Services.AddSingleton<IMethodModule, IdentityMethods>();
+        builder.Services.AddSingleton<IMethodModule, FleetLinkMethods>();
+        builder.Services.AddSingleton(options.Fleet);
+        builder.Services.AddSingleton(_ => new FleetStateStore(options.StateDirectory));
+        builder.Services.AddSingleton<FleetConnector>();
+        builder.Services.AddSingleton(sp => new FleetLink(
+            sp.GetRequiredService<FleetStateStore>(),
+            sp.GetRequiredService<FleetConnector>(),
+            sp.GetRequiredService<IdentityService>(),
+            sp.GetRequiredService<NotificationService>(),
+            sp.GetRequiredService<NotificationStore>(),
+            sp.GetRequiredService<FleetLinkOptions>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<FleetLink>>()));
         builder.Services.AddSingleton<MethodRegistry>();
         builder.Services.AddHostedService<IdentityStartup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NotificationService>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<FleetLink>());
         builder.Services.AddSingleton<SocketListener>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SocketListener>());
         return builder.Build();

@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using Launcher.Contracts;
 using Launcher.Contracts.Identity;
 using Launcher.Daemon.Dispatch;
+using Launcher.Daemon.Fleet;
 using Launcher.Daemon.Handlers;
 using Launcher.Daemon.Identity;
 using Launcher.Daemon.Ipc;
@@ -21,7 +22,7 @@ internal sealed class DaemonHarness : IAsyncDisposable
     private readonly List<JsonRpcConnection> _connections = [];
     private readonly bool _ownsDirectory;
 
-    public DaemonHarness(TempDirectory? directory = null, bool allowUserKeyFallback = false)
+    public DaemonHarness(TempDirectory? directory = null, bool allowUserKeyFallback = false, FleetLinkOptions? fleet = null, TimeProvider? fleetTime = null)
     {
         _ownsDirectory = directory is null;
         Directory = directory ?? new TempDirectory();
@@ -32,6 +33,7 @@ internal sealed class DaemonHarness : IAsyncDisposable
             Dev = true,
             KeyStore = "software",
             AllowUserKeyFallback = allowUserKeyFallback,
+            Fleet = fleet ?? new FleetLinkOptions(),
         };
         Sessions = new SessionRegistry();
         Store = new NotificationStore(Directory.File("outbox.db"));
@@ -39,12 +41,22 @@ internal sealed class DaemonHarness : IAsyncDisposable
         KeyStore = new SoftwareKeyStore(Directory.File(KeyStoreFactory.SoftwareKeyFile), KeyClasses.Software);
         Identity = new IdentityService(new KeyStoreSelection(KeyStore, []), Options, new MachineFactsInfo { OsName = "Test" }, Sessions, TimeProvider.System, NullLogger<IdentityService>.Instance);
         Identity.Initialize();
+        Fleet = new FleetLink(
+            new FleetStateStore(Directory.Path),
+            new FleetConnector(Options.Fleet, fleetTime ?? TimeProvider.System, NullLoggerFactory.Instance),
+            Identity,
+            Notifications,
+            Store,
+            Options.Fleet,
+            fleetTime ?? TimeProvider.System,
+            NullLogger<FleetLink>.Instance);
         Registry = new MethodRegistry(
             [
-                new StatusMethods(new DaemonInfo(TimeProvider.System), Options, Sessions, Store, Identity, TimeProvider.System),
+                new StatusMethods(new DaemonInfo(TimeProvider.System), Options, Sessions, Store, Identity, TimeProvider.System, Fleet),
                 new AgentMethods(Sessions, Notifications, NullLogger<AgentMethods>.Instance),
                 new NotificationMethods(Notifications),
                 new IdentityMethods(Identity),
+                new FleetLinkMethods(Fleet),
             ],
             NullLogger<MethodRegistry>.Instance);
     }
@@ -62,6 +74,9 @@ internal sealed class DaemonHarness : IAsyncDisposable
     public SoftwareKeyStore KeyStore { get; }
 
     public IdentityService Identity { get; }
+
+    /// <summary>The fleet link (not started: tests that need its loop start it themselves).</summary>
+    public FleetLink Fleet { get; }
 
     public MethodRegistry Registry { get; }
 
@@ -94,6 +109,7 @@ internal sealed class DaemonHarness : IAsyncDisposable
             await connection.DisposeAsync();
         }
 
+        Fleet.Dispose();
         await Store.DisposeAsync();
         Identity.Dispose();
         if (_ownsDirectory)

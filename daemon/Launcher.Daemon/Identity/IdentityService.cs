@@ -131,6 +131,52 @@ internal sealed class IdentityService : IDisposable
         throw new RpcException(ErrorCodes.IdentityUnavailable, $"The machine identity is {_state}: {_reason}");
     }
 
+    /// <summary>
+    /// A machine proof for the fleet link, signed by the machine key only (never by a user-key fallback): the fleet
+    /// enrols and authenticates the machine. <paramref name="machineId"/> is absent at enrolment;
+    /// <paramref name="channelBinding"/> is the <c>cb</c> claim (docs/fleet-protocol.md).
+    /// </summary>
+    public string SignFleetProof(string audience, string nonce, string? machineId, string? channelBinding)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        ISigningKey? key;
+        EcPublicKey? publicKey;
+        lock (_lock)
+        {
+            RetryIfDueLocked();
+            key = _key;
+            publicKey = _public;
+        }
+
+        if (key is null || publicKey is null)
+        {
+            throw new RpcException(ErrorCodes.IdentityUnavailable, $"The machine identity is {_state}: {_reason}");
+        }
+
+        var claims = new ProofClaims
+        {
+            Audience = audience,
+            Nonce = nonce,
+            IssuedAt = now.ToUnixTimeSeconds(),
+            ExpiresAt = now.ToUnixTimeSeconds() + ProofFormat.DefaultLifetimeSeconds,
+            ProofId = Guid.NewGuid().ToString("N"),
+            KeyClass = key.KeyClass,
+            MachineId = machineId,
+            TlsCertificateSha256 = channelBinding,
+        };
+        return ProofWriter.Create(ProofFormat.MachineProofType, publicKey, claims, digest => key.SignDigest(digest));
+    }
+
+    /// <summary>The machine's public key, or null while the identity is not ready.</summary>
+    public EcPublicKey? PublicKey()
+    {
+        lock (_lock)
+        {
+            RetryIfDueLocked();
+            return _public;
+        }
+    }
+
     public void Dispose() => _store.Dispose();
 
     private IdentityResult ResultLocked() => new()

@@ -77,7 +77,7 @@ internal sealed class NotificationStore : IAsyncDisposable
     public long Version => Volatile.Read(ref _version);
 
     /// <summary>Set after a commit that queued a fleet outcome: the fleet link waits on it to report.</summary>
-    public OutcomeSignal OutcomeRecorded { get; } = new();
+    public WakeSignal OutcomeRecorded { get; } = new();
 
     /// <summary>Stores a notification; returns once it is committed.</summary>
     public Task AddAsync(StoredNotification notification)

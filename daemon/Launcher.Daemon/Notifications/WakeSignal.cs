@@ -1,7 +1,7 @@
 namespace Launcher.Daemon.Notifications;
 
 /// <summary>A wake-up that coalesces: any number of <see cref="Set"/> calls release one <see cref="WaitAsync"/>.</summary>
-internal sealed class OutcomeSignal
+internal sealed class WakeSignal
 {
     private readonly SemaphoreSlim _semaphore = new(0, 1);
 
