@@ -1,7 +1,7 @@
 namespace Launcher.Daemon.Tests.Fleet;
 
 /// <summary>What the in-test fleet server does with a connection.</summary>
-internal enum FakeFleetBehaviour
+public enum FakeFleetBehaviour
 {
     /// <summary>Speaks the protocol.</summary>
     Normal,
