@@ -42,6 +42,7 @@ internal static class DaemonHost
         builder.Services.AddSingleton(_ => CodeSigningVerifierFactory.Create(options.ClientRequirement));
         builder.Services.AddSingleton(_ => new NotificationStore(Path.Combine(options.StateDirectory, "outbox.db")));
         builder.Services.AddSingleton(_ => KeyStoreFactory.Create(options));
+        builder.Services.AddSingleton<FleetMachineId>();
         builder.Services.AddSingleton<IdentityService>();
         builder.Services.AddSingleton<NotificationService>();
         builder.Services.AddSingleton<IMethodModule, StatusMethods>();
@@ -60,7 +61,8 @@ internal static class DaemonHost
             sp.GetRequiredService<NotificationStore>(),
             sp.GetRequiredService<FleetLinkOptions>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<FleetLink>>()));
+            sp.GetRequiredService<ILogger<FleetLink>>(),
+            sp.GetRequiredService<FleetMachineId>()));
         builder.Services.AddSingleton<MethodRegistry>();
         builder.Services.AddHostedService<IdentityStartup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NotificationService>());

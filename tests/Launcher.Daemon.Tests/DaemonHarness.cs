@@ -39,7 +39,7 @@ internal sealed class DaemonHarness : IAsyncDisposable
         Store = new NotificationStore(Directory.File("outbox.db"));
         Notifications = new NotificationService(Store, Sessions, Options, TimeProvider.System, NullLogger<NotificationService>.Instance);
         KeyStore = new SoftwareKeyStore(Directory.File(KeyStoreFactory.SoftwareKeyFile), KeyClasses.Software);
-        Identity = new IdentityService(new KeyStoreSelection(KeyStore, []), Options, new MachineFactsInfo { OsName = "Test" }, Sessions, TimeProvider.System, NullLogger<IdentityService>.Instance);
+        Identity = new IdentityService(new KeyStoreSelection(KeyStore, []), Options, new MachineFactsInfo { OsName = "Test" }, Sessions, TimeProvider.System, NullLogger<IdentityService>.Instance, MachineId);
         Identity.Initialize();
         Fleet = new FleetLink(
             new FleetStateStore(Directory.Path),
@@ -49,7 +49,8 @@ internal sealed class DaemonHarness : IAsyncDisposable
             Store,
             Options.Fleet,
             fleetTime ?? TimeProvider.System,
-            NullLogger<FleetLink>.Instance);
+            NullLogger<FleetLink>.Instance,
+            MachineId);
         Registry = new MethodRegistry(
             [
                 new StatusMethods(new DaemonInfo(TimeProvider.System), Options, Sessions, Store, Identity, TimeProvider.System, Fleet),
@@ -74,6 +75,9 @@ internal sealed class DaemonHarness : IAsyncDisposable
     public SoftwareKeyStore KeyStore { get; }
 
     public IdentityService Identity { get; }
+
+    /// <summary>The fleet machine id the link sets and the identity service shows.</summary>
+    public FleetMachineId MachineId { get; } = new();
 
     /// <summary>The fleet link (not started: tests that need its loop start it themselves).</summary>
     public FleetLink Fleet { get; }

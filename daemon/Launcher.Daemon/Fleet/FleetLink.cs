@@ -36,6 +36,7 @@ internal sealed class FleetLink : BackgroundService
     private readonly WakeSignal _wake = new();
     private readonly SemaphoreSlim _enrolLock = new(1, 1);
     private readonly Lock _lock = new();
+    private readonly FleetMachineId _machineId;
 
     private FleetEnrolment? _enrolment;
     private bool _connected;
@@ -56,6 +57,7 @@ internal sealed class FleetLink : BackgroundService
         FleetLinkOptions options,
         TimeProvider time,
         ILogger<FleetLink> logger,
+        FleetMachineId? machineId = null,
         Random? random = null)
     {
         _stateStore = stateStore;
@@ -66,6 +68,7 @@ internal sealed class FleetLink : BackgroundService
         _options = options;
         _time = time;
         _logger = logger;
+        _machineId = machineId ?? new FleetMachineId();
         _backoff = new FleetBackoff(random ?? Random.Shared, options.BackoffInitial, options.BackoffMax, options.FirstDelayMax);
         _handlers = new RpcHandlerTable()
             .Add(FleetMethods.MachineFacts, (context, request, cancellationToken) => MachineFactsAsync(context))
@@ -144,7 +147,7 @@ internal sealed class FleetLink : BackgroundService
             FleetEnrolment enrolment = await EnrollOverLinkAsync(server, pinned, request, key, cancellationToken).ConfigureAwait(false);
             lock (_lock)
             {
-                _enrolment = enrolment;
+                SetEnrolmentLocked(enrolment);
                 _lastError = null;
                 _lastErrorCode = null;
             }
@@ -179,7 +182,7 @@ internal sealed class FleetLink : BackgroundService
         _stateStore.Delete();
         lock (_lock)
         {
-            _enrolment = null;
+            SetEnrolmentLocked(null);
             _lastError = null;
             _lastErrorCode = null;
             _nextAttemptAt = null;
@@ -222,7 +225,7 @@ internal sealed class FleetLink : BackgroundService
 
             lock (_lock)
             {
-                _enrolment = state?.Enrolment;
+                SetEnrolmentLocked(state?.Enrolment);
             }
 
             if (state is null)
@@ -484,7 +487,7 @@ internal sealed class FleetLink : BackgroundService
         _stateStore.SaveRenewal(updated, certificatePem);
         lock (_lock)
         {
-            _enrolment = updated;
+            SetEnrolmentLocked(updated);
         }
 
         Log.FleetCertificateRenewed(_logger, updated.NotAfter, updated.RenewAfter);
@@ -574,7 +577,7 @@ internal sealed class FleetLink : BackgroundService
             FleetState? state = _stateStore.Load();
             lock (_lock)
             {
-                _enrolment = state?.Enrolment;
+                SetEnrolmentLocked(state?.Enrolment);
             }
 
             return state;
@@ -608,11 +611,17 @@ internal sealed class FleetLink : BackgroundService
         }
     }
 
+    private void SetEnrolmentLocked(FleetEnrolment? enrolment)
+    {
+        _enrolment = enrolment;
+        _machineId.Value = enrolment?.MachineId;
+    }
+
     private void SetConnected(FleetEnrolment enrolment)
     {
         lock (_lock)
         {
-            _enrolment = enrolment;
+            SetEnrolmentLocked(enrolment);
             _connected = true;
             _since = _time.GetUtcNow();
             _lastError = null;

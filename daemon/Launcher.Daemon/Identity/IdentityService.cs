@@ -28,13 +28,14 @@ internal sealed class IdentityService : IDisposable
     private readonly ILogger<IdentityService> _logger;
     private readonly Lock _lock = new();
     private readonly string _markerPath;
+    private readonly Fleet.FleetMachineId? _machineId;
     private ISigningKey? _key;
     private EcPublicKey? _public;
     private string _state = IdentityStates.Unavailable;
     private string? _reason = "not loaded yet";
     private long _lastAttempt;
 
-    public IdentityService(KeyStoreSelection selection, DaemonOptions options, MachineFactsInfo facts, SessionRegistry sessions, TimeProvider time, ILogger<IdentityService> logger)
+    public IdentityService(KeyStoreSelection selection, DaemonOptions options, MachineFactsInfo facts, SessionRegistry sessions, TimeProvider time, ILogger<IdentityService> logger, Fleet.FleetMachineId? machineId = null)
     {
         _store = selection.Store;
         _selectionWarnings = selection.Warnings;
@@ -43,6 +44,7 @@ internal sealed class IdentityService : IDisposable
         _sessions = sessions;
         _time = time;
         _logger = logger;
+        _machineId = machineId;
         _markerPath = Path.Combine(options.StateDirectory, "identity.json");
     }
 
@@ -104,6 +106,7 @@ internal sealed class IdentityService : IDisposable
             ExpiresAt = now.ToUnixTimeSeconds() + ProofFormat.DefaultLifetimeSeconds,
             ProofId = Guid.NewGuid().ToString("N"),
             KeyClass = _store.KeyClass,
+            MachineId = _machineId?.Value,
         };
 
         ISigningKey? key;
@@ -187,7 +190,7 @@ internal sealed class IdentityService : IDisposable
         PublicKeyJwk = _public?.Jwk,
         PublicKeySpki = _public is null ? null : Convert.ToBase64String(_public.Spki),
         Thumbprint = _public?.Thumbprint,
-        MachineId = null,
+        MachineId = _machineId?.Value,
         Facts = _facts,
     };
 

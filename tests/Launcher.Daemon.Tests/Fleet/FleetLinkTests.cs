@@ -56,6 +56,11 @@ public sealed class FleetLinkTests
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(daemon.Directory.File(file)));
         }
 
+        IdentityResult identity = await admin.InvokeAsync(Methods.IdentityGet, EmptyParams.Instance);
+        Assert.Equal("m-1", identity.MachineId);
+        ProveResult local = await admin.InvokeAsync(Methods.IdentityProve, new ProveParams { Audience = "https://relying.example", Nonce = "local-nonce-1" });
+        Assert.True(ProofReader.TryVerify(local.Jws, daemon.Identity.PublicKey()!, out _, out ProofClaims? localClaims));
+        Assert.Equal("m-1", localClaims!.MachineId);
         StatusResult daemonStatus = await admin.InvokeAsync(Methods.DaemonStatus, EmptyParams.Instance);
         Assert.True(daemonStatus.Fleet!.Connected);
         Assert.Equal("m-1", daemonStatus.Fleet.MachineId);
