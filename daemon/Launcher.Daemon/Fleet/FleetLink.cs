@@ -37,6 +37,9 @@ internal sealed class FleetLink : BackgroundService
     private readonly SemaphoreSlim _enrolLock = new(1, 1);
     private readonly Lock _lock = new();
     private readonly FleetMachineId _machineId;
+    private readonly Lock _countLock = new();
+    private long _countVersion = -1;
+    private int _count;
 
     private FleetEnrolment? _enrolment;
     private bool _connected;
@@ -101,17 +104,33 @@ internal sealed class FleetLink : BackgroundService
             };
         }
 
-        int pending = 0;
-        try
-        {
-            pending = _store.PendingOutcomeCount();
-        }
-        catch (Microsoft.Data.Sqlite.SqliteException ex)
-        {
-            Log.FleetOutcomeQueueFailed(_logger, ex.Message);
-        }
+        return status with { PendingOutcomes = PendingOutcomes() };
+    }
 
-        return status with { PendingOutcomes = pending };
+    /// <summary>
+    /// The queue's length, counted again only after the outbox committed a write (status is open to every local
+    /// user and polled by agents' heartbeats; the count changes only with a write).
+    /// </summary>
+    private int PendingOutcomes()
+    {
+        lock (_countLock)
+        {
+            long version = _store.Version;
+            if (version != _countVersion)
+            {
+                try
+                {
+                    _count = _store.PendingOutcomeCount();
+                    _countVersion = version;
+                }
+                catch (Microsoft.Data.Sqlite.SqliteException ex)
+                {
+                    Log.FleetOutcomeQueueFailed(_logger, ex.Message);
+                }
+            }
+
+            return _count;
+        }
     }
 
     /// <summary>Enrols with a server over a new connection, stores the result, then lets the link connect.</summary>
