@@ -122,7 +122,11 @@ ctl fleet status
 
 say "The fleet's admin API lists the machine (key class, evidence, grants, online)"
 admin_token=$(fleet_cli admin-token create | tail -n 1)
-api "${fleet_url}/api/v1/machines/${machine_id}" | sed 's/,"/,\n  "/g; s/^/  /' | grep -E '"(id|keyClass|attestationLevel|online|grants|spiffeId)"' || true
+machine=$(api "${fleet_url}/api/v1/machines/${machine_id}")
+for field in id keyClass attestationLevel online; do
+    printf '  %-17s %s\n' "${field}" "$(printf '%s' "${machine}" | json_field "${field}")"
+done
+printf '  %-17s %s\n' grants "$(printf '%s' "${machine}" | sed -n 's/.*"grants":\(\[[^]]*\]\).*/\1/p')"
 
 say "The admin pushes a notification to uid $(id -u) through the API; the agent shows it"
 pushed=$(api -X POST -H "Content-Type: application/json" \
