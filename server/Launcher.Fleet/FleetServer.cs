@@ -70,7 +70,7 @@ internal sealed class FleetServer : IAsyncDisposable
             throw new FleetConfigurationException("--public-url must be https://host[:port] without a path.");
         }
 
-        Directory.CreateDirectory(options.DataDirectory);
+        SecureFiles.CreatePrivateDirectory(options.DataDirectory);
         PolicyEngine policy = PolicyEngine.Load(options.PolicyFile);
         var names = new List<string>();
         AddName(names, address is null || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? "localhost" : address.ToString());
