@@ -186,6 +186,9 @@ internal sealed class FleetServer : IAsyncDisposable
 
         WebApplication app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = HandleExceptionAsync });
+
+        // Errors produced without a body (a query value that does not bind, say) become problem objects too.
+        app.UseStatusCodePages();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.Limits.KeepAliveInterval, KeepAliveTimeout = options.Limits.KeepAliveTimeout });
         app.UseRouting();
         DaemonEndpoint daemon = app.Services.GetRequiredService<DaemonEndpoint>();
