@@ -71,7 +71,7 @@ public sealed class WebSocketTransport : IRpcTransport
 
                 if (result.MessageType == WebSocketMessageType.Binary)
                 {
-                    await CloseOutputAsync(WebSocketCloseStatus.InvalidMessageType, "Only text messages are accepted.").ConfigureAwait(false);
+                    await CloseAndDrainAsync(buffer, WebSocketCloseStatus.InvalidMessageType, "Only text messages are accepted.").ConfigureAwait(false);
                     return Fail(ref buffer, "A binary message arrived; only text messages are accepted.", RpcErrorCodes.InvalidRequest);
                 }
 
@@ -79,7 +79,7 @@ public sealed class WebSocketTransport : IRpcTransport
                 if (length > _limits.MaxMessageBytes)
                 {
                     string reason = $"A message is over the limit of {_limits.MaxMessageBytes} bytes.";
-                    await CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, reason).ConfigureAwait(false);
+                    await CloseAndDrainAsync(buffer, WebSocketCloseStatus.MessageTooBig, reason).ConfigureAwait(false);
                     return Fail(ref buffer, reason, RpcErrorCodes.InvalidRequest);
                 }
 
@@ -153,7 +153,9 @@ public sealed class WebSocketTransport : IRpcTransport
 
     /// <summary>
     /// Sends a close frame with a status and a reason (for example 1008 when authentication fails), waiting at most a
-    /// short grace for it to leave; the connection then ends from the peer's side or by <see cref="Abort"/>.
+    /// short grace for it to leave. The peer's answering close frame then arrives through <see cref="ReadAsync"/>,
+    /// which reports the end of the stream: call this, then give the connection a moment to end by itself before
+    /// closing it (closing at once cancels the pending receive, which aborts the socket and can lose the frame).
     /// </summary>
     public Task CloseOutputAsync(WebSocketCloseStatus status, string reason)
     {
@@ -215,6 +217,30 @@ public sealed class WebSocketTransport : IRpcTransport
             {
                 _sendLock.Release();
             }
+        }
+    }
+
+    private async Task CloseAndDrainAsync(byte[] scratch, WebSocketCloseStatus status, string reason)
+    {
+        await CloseOutputAsync(status, reason).ConfigureAwait(false);
+
+        // Complete the closing handshake: read (and drop) whatever the peer still sends until its close frame, so the
+        // connection ends cleanly instead of being reset with our close frame still unsent.
+        using var grace = new CancellationTokenSource(s_closeGrace);
+        try
+        {
+            while (_socket.State == WebSocketState.CloseSent)
+            {
+                ValueWebSocketReceiveResult result = await _socket.ReceiveAsync(scratch.AsMemory(), grace.Token).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException or IOException)
+        {
+            // The peer did not answer in time or is gone; the caller ends the connection either way.
         }
     }
 

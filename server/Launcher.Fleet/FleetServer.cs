@@ -70,7 +70,7 @@ internal sealed class FleetServer : IAsyncDisposable
             throw new FleetConfigurationException("--public-url must be https://host[:port] without a path.");
         }
 
-        Directory.CreateDirectory(options.DataDirectory);
+        SecureFiles.CreatePrivateDirectory(options.DataDirectory);
         PolicyEngine policy = PolicyEngine.Load(options.PolicyFile);
         var names = new List<string>();
         AddName(names, address is null || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? "localhost" : address.ToString());
@@ -186,6 +186,9 @@ internal sealed class FleetServer : IAsyncDisposable
 
         WebApplication app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = HandleExceptionAsync });
+
+        // Errors produced without a body (a query value that does not bind, say) become problem objects too.
+        app.UseStatusCodePages();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.Limits.KeepAliveInterval, KeepAliveTimeout = options.Limits.KeepAliveTimeout });
         app.UseRouting();
         DaemonEndpoint daemon = app.Services.GetRequiredService<DaemonEndpoint>();

@@ -141,7 +141,7 @@ internal static class FleetCommandLine
     private static async Task<FleetDatabase> OpenAsync(string dataDir, string? db, CancellationToken cancellationToken)
     {
         string directory = Path.GetFullPath(dataDir);
-        Directory.CreateDirectory(directory);
+        Pki.SecureFiles.CreatePrivateDirectory(directory);
         FleetDatabase database = FleetDatabase.Open(db, directory);
         try
         {

@@ -40,10 +40,22 @@ internal sealed class LinkSession
     /// <summary>Marks the connection authenticated; false when it already was.</summary>
     public bool TryAuthenticate(string machineId) => Interlocked.CompareExchange(ref _machineId, machineId, null) is null;
 
-    /// <summary>Sends a close frame with <paramref name="status"/> and ends the connection.</summary>
+    /// <summary>
+    /// Sends a close frame with <paramref name="status"/>; the peer's answer ends the connection through the read
+    /// loop (a clean close). A peer that does not answer within the grace is cut off.
+    /// </summary>
     public async Task CloseAsync(WebSocketCloseStatus status, string reason)
     {
         await Transport.CloseOutputAsync(status, reason).ConfigureAwait(false);
-        Connection.Close(reason);
+        try
+        {
+            await Connection.Completion.WaitAsync(CloseGrace).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Connection.Close(reason);
+        }
     }
+
+    private static TimeSpan CloseGrace => TimeSpan.FromSeconds(2);
 }
