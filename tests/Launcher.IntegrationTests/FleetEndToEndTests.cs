@@ -67,6 +67,17 @@ public sealed class FleetEndToEndTests
         Assert.Equal("Pushed by the admin API", shown.RootElement.GetProperty("body").GetString());
         await fleet.WaitForOutcomeAsync(notificationId, Alice, "shown", s_wait);
 
+        // The admin revokes the machine: the server closes the link and refuses the next authentication.
+        (HttpStatusCode revoked, _) = await fleet.PostAsync($"/api/v1/machines/{machineId}/revoke", "{}");
+        Assert.Equal(HttpStatusCode.OK, revoked);
+        await Sandbox.EventuallyAsync(async () => (await FleetStatusAsync(sandbox)).LastErrorCode == 2006, "the daemon reports MachineRevoked", s_wait);
+        (_, string revokedStatus) = await sandbox.CtlAsync(null, "fleet", "status");
+        Assert.Contains("not connected", revokedStatus, StringComparison.Ordinal);
+        Assert.Contains("MachineRevoked", revokedStatus, StringComparison.Ordinal);
+        Assert.Contains("[code 2006]", revokedStatus, StringComparison.Ordinal);
+        (int localExit, _) = await sandbox.CtlAsync(null, "notify", "--uid", Alice.ToString(), "--title", "local", "--body", "still works");
+        Assert.Equal(0, localExit);
+
         (int leaveExit, string left) = await sandbox.CtlAsync(null, "fleet", "leave", "--yes");
         Assert.Equal(0, leaveExit);
         Assert.Contains(machineId, left, StringComparison.Ordinal);
@@ -74,6 +85,30 @@ public sealed class FleetEndToEndTests
         Assert.False(after.Enrolled);
         Assert.False(File.Exists(Path.Combine(sandbox.StateDirectory, "fleet.json")));
         Assert.False(File.Exists(Path.Combine(sandbox.StateDirectory, "machine-cert.pem")));
+    }
+
+    [RootFact(Timeout = 240000)]
+    public async Task Enroll_ThroughATlsTerminatingProxy_IsRefusedForItsChannelBinding()
+    {
+        await using var sandbox = new Sandbox();
+        var fleet = new FleetServerProcess(Path.Combine(sandbox.Root, "fleet"));
+        await using var proxy = new TlsTerminatingProxy(fleet.Port);
+        await using (fleet)
+        {
+            // The operator published the proxy's address: aud matches, only the certificate differs.
+            await fleet.StartAsync("--public-url", proxy.Url);
+            await sandbox.StartDaemonReadyAsync("--key-store", "software");
+            string bundle = Path.Combine(sandbox.Root, "trusted.pem");
+            await File.WriteAllTextAsync(bundle, await File.ReadAllTextAsync(fleet.CaFile) + "\n" + proxy.CaPem);
+            string token = await fleet.CreateEnrolmentTokenAsync();
+
+            (int exit, string output) = await sandbox.CtlAsync(null, "fleet", "enroll", "--server", proxy.Url, "--token", token, "--ca-file", bundle);
+
+            Assert.Equal(1, exit);
+            Assert.Contains("ChannelBindingMismatch", output, StringComparison.Ordinal);
+            Assert.Contains("code 2005", output, StringComparison.Ordinal);
+            Assert.False((await FleetStatusAsync(sandbox)).Enrolled);
+        }
     }
 
     [TpmRootFact(Timeout = 240000)]

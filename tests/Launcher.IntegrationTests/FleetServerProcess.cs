@@ -31,9 +31,9 @@ internal sealed class FleetServerProcess : IAsyncDisposable
 
     public ChildProcess? Process { get; private set; }
 
-    public async Task StartAsync()
+    public async Task StartAsync(params string[] extra)
     {
-        Process = ChildProcess.Start(Repo.Fleet, ["run", "--listen", Url, "--data-dir", DataDirectory, "--trust-domain", "test.example"]);
+        Process = ChildProcess.Start(Repo.Fleet, ["run", "--listen", Url, "--data-dir", DataDirectory, "--trust-domain", "test.example", .. extra]);
         try
         {
             await Process.WaitForLineAsync("listening on", TimeSpan.FromSeconds(60));
