@@ -118,4 +118,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 415, Level = LogLevel.Warning, Message = "Fleet link: the outcome queue failed: {Reason}")]
     public static partial void FleetOutcomeQueueFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 416, Level = LogLevel.Error, Message = "Fleet link: an attempt failed unexpectedly; the link retries later")]
+    public static partial void FleetLinkFailed(ILogger logger, Exception exception);
 }

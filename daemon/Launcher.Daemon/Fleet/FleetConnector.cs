@@ -46,6 +46,12 @@ internal sealed class FleetConnector
             socket.Dispose();
             throw failure;
         }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping or restarting: whatever the socket threw, the caller sees a cancellation.
+            socket.Dispose();
+            throw new OperationCanceledException(cancellationToken);
+        }
         catch
         {
             socket.Dispose();

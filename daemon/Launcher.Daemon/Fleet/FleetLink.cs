@@ -282,6 +282,13 @@ internal sealed class FleetLink : BackgroundService
             {
                 // Enrolment or leave asked for a fresh start.
             }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested && ex is not OperationCanceledException)
+            {
+                // A bug or an environment failure (disk, SQLite) must not take the daemon down with it: the local
+                // API keeps serving and the link tries again later.
+                Log.FleetLinkFailed(_logger, ex);
+                SetError("The fleet link failed unexpectedly; see the daemon's log.", null, disconnected: true);
+            }
             finally
             {
                 lock (_lock)
