@@ -66,6 +66,11 @@ internal sealed class FakeFleetServer : IAsyncDisposable
 
     public TimeSpan CertificateLifetime { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>When set, fleet/authenticate returns the certificate issued last instead of a new one.</summary>
+    public bool AuthenticateKeepsCertificate { get; set; }
+
+    private EnrollResult? _lastIssued;
+
     public int Connections => _connectionsAccepted;
 
     public int Renewals => _renewals;
@@ -242,7 +247,7 @@ internal sealed class FakeFleetServer : IAsyncDisposable
         ProofClaims claims = Verify(request.Proof, machineId: "m-1");
         ((ConnectionState)context.Connection.State!).Authenticated = true;
         Authenticated = context.Connection;
-        return Result(claims);
+        return AuthenticateKeepsCertificate && _lastIssued is not null ? _lastIssued : Result(claims);
     }
 
     private RenewResult Renew()
@@ -302,7 +307,7 @@ internal sealed class FakeFleetServer : IAsyncDisposable
         int generation = Interlocked.Increment(ref _certificateGeneration);
         DateTimeOffset notAfter = now + CertificateLifetime;
         string certificate = _certificates.IssueMachineCertificate(key.Parameters, "spiffe://test.example/machine/m-1", now.AddMinutes(-1).AddSeconds(-generation), notAfter);
-        return new EnrollResult
+        return _lastIssued = new EnrollResult
         {
             MachineId = "m-1",
             SpiffeId = "spiffe://test.example/machine/m-1",

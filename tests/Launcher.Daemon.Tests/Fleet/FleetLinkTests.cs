@@ -354,6 +354,36 @@ public sealed class FleetLinkTests
     }
 
     [Fact(Timeout = 30000)]
+    public async Task Certificate_IsRenewedOnReconnect_WhenItsRenewalTimePassedWhileDisconnected()
+    {
+        using var certificates = new TestCertificates();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var daemon = new DaemonHarness(fleet: FastOptions(), fleetTime: time);
+        await using var server = new FakeFleetServer(certificates, daemon.Identity.PublicKey, time);
+        server.CertificateLifetime = TimeSpan.FromHours(2);
+        JsonRpcConnection admin = daemon.Connect(DaemonHarness.Root);
+        await daemon.Fleet.StartAsync(CancellationToken.None);
+        FleetEnrollResult enrolled = await admin.InvokeAsync(Methods.FleetEnroll, new FleetEnrollParams { Server = server.Url, Token = "lfe_good", CaCertificatePem = certificates.CaPem });
+        await WaitForAsync(admin, s => s.Connected);
+
+        // The connection drops; while the machine is away its renewal time passes; the server's authenticate then
+        // hands back the old certificate, so the daemon must renew by itself.
+        server.AuthenticateKeepsCertificate = true;
+        server.Authenticated!.Close("server restart");
+        await WaitForAsync(admin, s => !s.Connected);
+        time.Advance(TimeSpan.FromMinutes(61));
+        FleetLinkStatus renewed = await WaitForAsync(admin, s =>
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            return s.Connected && s.RenewAfter > enrolled.RenewAfter;
+        });
+
+        Assert.True(server.Renewals >= 1);
+        Assert.True(renewed.CertificateNotAfter > enrolled.CertificateNotAfter);
+        await daemon.Fleet.StopAsync(CancellationToken.None);
+    }
+
+    [Fact(Timeout = 30000)]
     public async Task Leave_ForgetsTheServerAndDisconnects()
     {
         using var certificates = new TestCertificates();
