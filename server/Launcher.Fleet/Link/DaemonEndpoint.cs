@@ -120,6 +120,6 @@ internal sealed class DaemonEndpoint
         System.Security.Cryptography.X509Certificates.X509Certificate? presented = http.Features.Get<ISslStreamFeature>()?.SslStream.LocalCertificate;
         return presented is null
             ? _context.Pki.TlsCertificateHash
-            : System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(presented.GetRawCertData()));
+            : Launcher.Contracts.Fleet.FleetChannelBinding.Of(presented);
     }
 }
