@@ -38,7 +38,8 @@ internal sealed class LivenessService
         {
             long fresh = _context.NowMs - (long)_context.Limits.PresenceStaleAfter.TotalMilliseconds;
             string? instance = await _context.Presence.InstanceOfAsync(machineId, fresh, cancellationToken).ConfigureAwait(false);
-            return (null, 409, instance is null
+            // This instance's own row is a connection that just ended (its row goes right after the session).
+            return (null, 409, instance is null || instance == _context.InstanceId
                 ? "The machine is not connected."
                 : $"The machine is connected to instance {instance}; ask that instance (or retry through the load balancer).");
         }
