@@ -55,7 +55,6 @@ internal sealed class DaemonEndpoint
             return;
         }
 
-        bool released = false;
         LinkSession? session = null;
         try
         {
@@ -88,10 +87,10 @@ internal sealed class DaemonEndpoint
                     await _context.Presence.RemoveAsync(machineId, session.ConnectionId, CancellationToken.None).ConfigureAwait(false);
                 }
             }
-            else if (!released)
+            else
             {
+                // Never authenticated: its slot among the unauthenticated connections comes back.
                 _sessions.Release();
-                released = true;
             }
         }
     }
