@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.WebSockets;
 using System.Security.Cryptography.X509Certificates;
+using Launcher.Contracts.Fleet;
 using Launcher.Rpc;
 using Microsoft.Extensions.Logging;
 
@@ -65,7 +66,13 @@ internal sealed class FleetConnector
             throw new FleetLinkException($"The connection to {server} carried no TLS server certificate.");
         }
 
-        var connection = new FleetConnection(server, ChannelBinding.Compute(check.LeafDer));
+        string channelBinding;
+        using (X509Certificate2 leaf = X509CertificateLoader.LoadCertificate(check.LeafDer))
+        {
+            channelBinding = FleetChannelBinding.Of(leaf);
+        }
+
+        var connection = new FleetConnection(server, channelBinding);
         var transport = new StrictJsonTransport(new WebSocketTransport(socket, _options.Limits), _options.Limits.MaxJsonDepth);
         connection.Rpc = new JsonRpcConnection(transport, handlers, _options.Limits, _loggers.CreateLogger("Launcher.Daemon.Fleet.Link"), _time)
         {

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Launcher.Contracts;
+using Launcher.Contracts.Fleet;
 using Launcher.Rpc;
 
 namespace Launcher.Daemon.Fleet;
@@ -69,11 +69,16 @@ internal sealed record FleetServerUrl
             return false;
         }
 
-        // Uri lower-cases the host and knows 443 as the default port of both https and wss.
-        string host = uri.HostNameType == UriHostNameType.IPv6 ? "[" + uri.IdnHost.Trim('[', ']') + "]" : uri.IdnHost.ToLowerInvariant();
-        int port = uri.Port;
-        string authority = port == 443 ? host : host + ":" + port.ToString(CultureInfo.InvariantCulture);
-        url = new FleetServerUrl("https://" + authority, new Uri("wss://" + authority + DaemonPath), host, port);
+        // The aud form is the contract's, so the daemon and the server agree on it byte for byte.
+        string host = uri.HostNameType == UriHostNameType.IPv6 ? "[" + uri.IdnHost.Trim('[', ']') + "]" : uri.IdnHost;
+        string? audience = FleetChannelBinding.NormaliseAudience("https://" + host + ":" + uri.Port.ToString(CultureInfo.InvariantCulture) + "/");
+        if (audience is null)
+        {
+            error = "The fleet server URL is not a valid https://host[:port].";
+            return false;
+        }
+
+        url = new FleetServerUrl(audience, new Uri("wss" + audience["https".Length..] + DaemonPath), host.ToLowerInvariant(), uri.Port);
         error = null;
         return true;
     }

@@ -86,7 +86,7 @@ internal sealed class FakeFleetServer : IAsyncDisposable
     private int _connectionsAccepted;
     private int _renewals;
 
-    public string ExpectedChannelBinding => ChannelBinding.Compute(_certificates.Server);
+    public string ExpectedChannelBinding => FleetChannelBinding.Of(_certificates.Server);
 
     public async ValueTask DisposeAsync()
     {

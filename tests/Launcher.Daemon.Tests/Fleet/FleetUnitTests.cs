@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Launcher.Contracts.Fleet;
 using Launcher.Daemon.Fleet;
 using Launcher.Rpc;
 
@@ -46,12 +47,12 @@ public sealed class FleetUnitTests
         byte[] der = certificates.Server.RawData;
         string expected = Convert.ToBase64String(SHA256.HashData(der)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-        string cb = ChannelBinding.Compute(certificates.Server);
+        string cb = FleetChannelBinding.Of(certificates.Server);
 
         Assert.Equal(expected, cb);
         Assert.Equal(43, cb.Length);
         Assert.DoesNotContain('=', cb);
-        Assert.NotEqual(cb, ChannelBinding.Compute(certificates.Ca));
+        Assert.NotEqual(cb, FleetChannelBinding.Of(certificates.Ca));
     }
 
     [Fact]
