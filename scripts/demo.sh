@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The main job end to end, on this machine, with nothing set up by hand:
-#   a real launcherd (TPM key in a swtpm when one can be started, software key otherwise) and a real
-#   launcher-agent in a temporary directory; a notification sent with launcherctl and shown by the agent;
-#   the machine identity; a proof signed by the daemon and verified independently with OpenSSL.
+#   a fleet server (launcher-fleet on SQLite), a real launcherd (TPM key in a swtpm when one can be started,
+#   software key otherwise) and a real launcher-agent in a temporary directory; the daemon enrolled in the fleet
+#   with a token; a notification pushed by the fleet's admin API, shown by the agent, its outcome back on the
+#   server; a relying service verifying a fresh machine proof through the server and getting the machine's
+#   grants; the machine certificate with its SPIFFE id; a proof verified independently with OpenSSL.
 #   scripts/demo.sh [--keep]     (--keep leaves the temporary directory for inspection)
 set -euo pipefail
 
@@ -46,8 +48,28 @@ dotnet build "${repo}/Launcher.sln" -c Release -nologo -clp:ErrorsOnly -v:q >/de
 bin_daemon="${repo}/daemon/Launcher.Daemon/bin/Release/net10.0/launcherd.dll"
 bin_agent="${repo}/agent/Launcher.Agent/bin/Release/net10.0/launcher-agent.dll"
 bin_ctl="${repo}/daemon/Launcher.Ctl/bin/Release/net10.0/launcherctl.dll"
+bin_fleet="${repo}/server/Launcher.Fleet/bin/Release/net10.0/launcher-fleet.dll"
 socket="${work}/run/launcherd.sock"
 ctl() { dotnet "${bin_ctl}" --socket "${socket}" "$@"; }
+fleet_cli() { dotnet "${bin_fleet}" "$@" --data-dir "${work}/fleet"; }
+json_field() { sed -n "s/.*\"$1\": *\"\{0,1\}\([^\",}]*\).*/\1/p" | head -n 1; }
+command -v curl >/dev/null 2>&1 || fail "curl is needed to call the fleet's HTTP API"
+
+say "Starting the fleet server (launcher-fleet on SQLite; it creates its CA and TLS certificate)"
+port=""
+for candidate in $(seq 18443 18643); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/${candidate}") 2>/dev/null; then port=${candidate}; break; fi
+done
+[[ -n "${port}" ]] || fail "no free port between 18443 and 18643"
+fleet_url="https://127.0.0.1:${port}"
+(exec dotnet "${bin_fleet}" run --listen "${fleet_url}" --data-dir "${work}/fleet" --trust-domain demo.example \
+    >"${work}/fleet.log" 2>&1) &
+pids+=($!)
+for _ in $(seq 300); do grep -q "listening on" "${work}/fleet.log" 2>/dev/null && break; sleep 0.1; done
+grep -q "listening on" "${work}/fleet.log" || { cat "${work}/fleet.log" >&2; fail "launcher-fleet did not come up"; }
+sed 's/^/  /' "${work}/fleet.log"
+fleet_ca="${work}/fleet/pki/ca.crt"
+api() { curl -sS --fail-with-body --cacert "${fleet_ca}" -H "Authorization: Bearer ${admin_token}" "$@"; }
 
 key_store=(--key-store software)
 if command -v swtpm >/dev/null 2>&1 && [[ -f "$(dirname "${bin_daemon}")/liblauncher_native.so" ]]; then
@@ -86,6 +108,60 @@ echo "the agent showed it (one JSON line per notification):"
 grep "${id}" "${work}/agent.out" | sed 's/^/  /'
 for _ in $(seq 50); do grep -q "${id} acknowledged" "${work}/launcherd.log" && break; sleep 0.1; done
 grep "${id} acknowledged" "${work}/launcherd.log" | sed 's/^.*Notification/  launcherd: Notification/'
+
+say "The fleet's admin creates an enrolment token; the machine's admin enrols with it"
+token=$(fleet_cli token create --uses 1 --expires 1h | tail -n 1)
+echo "  launcher-fleet token create  ->  ${token:0:8}… (single use, 1 h; stored hashed on the server)"
+echo "  launcherctl fleet enroll --server ${fleet_url} --token … --ca-file ${fleet_ca}"
+ctl fleet enroll --server "${fleet_url}" --token "${token}" --ca-file "${fleet_ca}"
+machine_id=$(ctl fleet status --json | json_field machineId)
+
+say "launcherctl fleet status: the daemon keeps one authenticated WebSocket to the server"
+for _ in $(seq 100); do ctl fleet status --json | grep -q '"connected": true' && break; sleep 0.1; done
+ctl fleet status
+
+say "The fleet's admin API lists the machine (key class, evidence, grants, online)"
+admin_token=$(fleet_cli admin-token create | tail -n 1)
+machine=$(api "${fleet_url}/api/v1/machines/${machine_id}")
+for field in id keyClass attestationLevel online; do
+    printf '  %-17s %s\n' "${field}" "$(printf '%s' "${machine}" | json_field "${field}")"
+done
+printf '  %-17s %s\n' grants "$(printf '%s' "${machine}" | sed -n 's/.*"grants":\(\[[^]]*\]\).*/\1/p')"
+
+say "The admin pushes a notification to uid $(id -u) through the API; the agent shows it"
+pushed=$(api -X POST -H "Content-Type: application/json" \
+    -d "{\"uid\": $(id -u), \"title\": \"From the fleet\", \"body\": \"Pushed by the admin API over the daemon's link.\"}" \
+    "${fleet_url}/api/v1/machines/${machine_id}/notifications")
+fleet_notification=$(printf '%s' "${pushed}" | json_field id)
+echo "  POST /api/v1/machines/${machine_id}/notifications  ->  ${pushed}"
+for _ in $(seq 100); do grep -q "From the fleet" "${work}/agent.out" 2>/dev/null && break; sleep 0.1; done
+grep -q "From the fleet" "${work}/agent.out" || fail "the agent did not show the fleet's notification"
+grep "From the fleet" "${work}/agent.out" | sed 's/^/  agent: /'
+
+say "Its outcome travels back to the server (GET /api/v1/notifications/${fleet_notification})"
+outcome=""
+for _ in $(seq 100); do
+    outcome=$(api "${fleet_url}/api/v1/notifications/${fleet_notification}")
+    printf '%s' "${outcome}" | grep -q '"outcome":"shown"' && break
+    sleep 0.1
+done
+printf '%s' "${outcome}" | grep -q '"outcome":"shown"' || fail "the outcome did not reach the server: ${outcome}"
+echo "  recipients: $(printf '%s' "${outcome}" | sed -n 's/.*"recipients":\(\[[^]]*\]\).*/\1/p')"
+
+say "A relying service verifies a fresh machine proof through the fleet server and gets the machine's grants"
+relying_nonce=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+echo "  the service picks audience https://relying.example and nonce ${relying_nonce}"
+relying_proof=$(ctl identity prove --audience "https://relying.example" --nonce "${relying_nonce}")
+verified=$(curl -sS --fail-with-body --cacert "${fleet_ca}" -H "Content-Type: application/json" \
+    -d "{\"proof\": \"${relying_proof}\", \"audience\": \"https://relying.example\", \"nonce\": \"${relying_nonce}\"}" \
+    "${fleet_url}/api/v1/verify") || fail "the fleet server refused the proof: ${verified}"
+echo "  POST /api/v1/verify  ->  ${verified}"
+
+say "The machine certificate the fleet issued (SPIFFE X509-SVID for the machine key)"
+openssl x509 -in "${work}/state/machine-cert.pem" -noout -subject -issuer -dates -ext subjectAltName,keyUsage,extendedKeyUsage 2>/dev/null \
+    | sed 's/^/  /' || openssl x509 -in "${work}/state/machine-cert.pem" -noout -text | sed 's/^/  /'
+spiffe_id=$(ctl fleet status --json | json_field spiffeId)
+echo "  SPIFFE id: ${spiffe_id}"
 
 say "launcherctl identity show"
 ctl identity show
@@ -126,5 +202,7 @@ thumb=$(printf '%s' "${identity_json}" | sed -n 's/.*"thumbprint": *"\([^"]*\)".
 class=$(printf '%s' "${identity_json}" | sed -n 's/.*"keyClass": *"\([^"]*\)".*/\1/p')
 
 say "Done"
-echo "machine identity ${thumb} (key class ${class}); proof verified; notification ${id} shown and acknowledged."
-echo "Logs: launcherd ${work}/launcherd.log, agent ${work}/agent.log (use --keep to keep them)."
+echo "machine identity ${thumb} (key class ${class}), enrolled in the fleet as ${machine_id} (${spiffe_id});"
+echo "local notification ${id} and fleet notification ${fleet_notification} shown, the latter's outcome on the server;"
+echo "a relying service verified a fresh proof through the fleet; a proof verified independently with OpenSSL."
+echo "Logs: launcher-fleet ${work}/fleet.log, launcherd ${work}/launcherd.log, agent ${work}/agent.log (use --keep to keep them)."

@@ -5,14 +5,16 @@
 #   agent tests:  dbus (dbus-daemon: a private session bus for the D-Bus presenter's tests)
 #   packaging:    shellcheck, libplist-utils (plistutil), libxml2-utils (xmllint)
 #   integration:  python3 (connection helpers run under other uids), util-linux (prlimit, setpriv, mount)
+#   demo:         curl (scripts/demo.sh talks to the fleet API)
 #   fuzzing:      afl++ (scripts/fuzz.sh; SharpFuzz comes from .config/dotnet-tools.json)
 #   interop:      Node.js + npm, then vscode-jsonrpc from tests/interop/package-lock.json
+#   fleet tests:  postgresql (a throwaway cluster started by scripts/postgres.sh)
 # Run as root (CI is root) or with sudo available.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 packages=(cmake gcc make pkg-config libtss2-dev swtpm swtpm-tools tpm2-tools libtss2-tcti-swtpm0
-          dbus shellcheck libplist-utils libxml2-utils sqlite3 procps python3 util-linux afl++)
+          dbus shellcheck libplist-utils libxml2-utils sqlite3 procps python3 util-linux afl++ postgresql curl)
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     packages+=(nodejs npm)

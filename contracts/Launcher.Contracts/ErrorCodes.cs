@@ -29,4 +29,11 @@ public static class ErrorCodes
     /// Retry once space is freed; the daemon keeps serving everything that does not write.
     /// </summary>
     public const int StorageFull = 1007;
+
+    /// <summary>The fleet server could not be reached, its TLS certificate was refused, or it answered outside the
+    /// protocol (the message says which). Errors the server itself answered keep the server's code (2001-2010).</summary>
+    public const int FleetUnreachable = 1008;
+
+    /// <summary>This machine is not enrolled with a fleet server.</summary>
+    public const int NotEnrolled = 1009;
 }

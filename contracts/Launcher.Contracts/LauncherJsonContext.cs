@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Launcher.Contracts.Agents;
+using Launcher.Contracts.FleetLink;
 using Launcher.Contracts.Identity;
 using Launcher.Contracts.Notifications;
 using Launcher.Contracts.Status;
@@ -28,6 +29,11 @@ namespace Launcher.Contracts;
 [JsonSerializable(typeof(ResetIdentityParams))]
 [JsonSerializable(typeof(UserKeySignParams))]
 [JsonSerializable(typeof(UserKeySignResult))]
+[JsonSerializable(typeof(FleetEnrollParams))]
+[JsonSerializable(typeof(FleetEnrollResult))]
+[JsonSerializable(typeof(FleetLinkStatus))]
+[JsonSerializable(typeof(FleetLeaveParams))]
+[JsonSerializable(typeof(FleetLeaveResult))]
 public sealed partial class LauncherJsonContext : JsonSerializerContext
 {
 }

@@ -1,4 +1,5 @@
 using Launcher.Contracts.Agents;
+using Launcher.Contracts.FleetLink;
 using Launcher.Contracts.Identity;
 using Launcher.Contracts.Notifications;
 using Launcher.Contracts.Status;
@@ -42,6 +43,18 @@ public static class Methods
     public static readonly LauncherMethod<ResetIdentityParams, IdentityResult> IdentityReset =
         new("identity/reset", Permission.Admin, s_json.ResetIdentityParams, s_json.IdentityResult);
 
+    /// <summary><c>fleet/enroll</c>: enrol this machine with a fleet server (the daemon does it over the fleet link).</summary>
+    public static readonly LauncherMethod<FleetEnrollParams, FleetEnrollResult> FleetEnroll =
+        new("fleet/enroll", Permission.Admin, s_json.FleetEnrollParams, s_json.FleetEnrollResult);
+
+    /// <summary><c>fleet/status</c>: the fleet link (enrolled, connected, server, machine id, certificate, last error).</summary>
+    public static readonly LauncherMethod<EmptyParams, FleetLinkStatus> FleetStatus =
+        new("fleet/status", Permission.Anyone, s_json.EmptyParams, s_json.FleetLinkStatus);
+
+    /// <summary><c>fleet/leave</c>: forget the fleet server, the pinned CA and the machine certificate.</summary>
+    public static readonly LauncherMethod<FleetLeaveParams, FleetLeaveResult> FleetLeave =
+        new("fleet/leave", Permission.Admin, s_json.FleetLeaveParams, s_json.FleetLeaveResult);
+
     /// <summary>Daemon to agent: show a notification (a JSON-RPC notification; the agent answers with <c>notification/ack</c>).</summary>
     public static readonly RpcNotificationMethod<ShowNotificationParams> NotificationShow =
         new("notification/show", s_json.ShowNotificationParams);
@@ -52,5 +65,5 @@ public static class Methods
 
     /// <summary>Every method the daemon serves.</summary>
     public static IReadOnlyList<ILauncherMethod> DaemonMethods { get; } =
-        [DaemonStatus, AgentRegister, NotificationSend, NotificationAck, IdentityGet, IdentityProve, IdentityReset];
+        [DaemonStatus, AgentRegister, NotificationSend, NotificationAck, IdentityGet, IdentityProve, IdentityReset, FleetEnroll, FleetStatus, FleetLeave];
 }

@@ -8,7 +8,7 @@ using Launcher.Contracts.Notifications;
 namespace Launcher.Ctl;
 
 /// <summary>
-/// <c>launcherctl [--socket PATH] [--timeout SECONDS] status|notify|identity …</c>. Parse errors exit 2 with the
+/// <c>launcherctl [--socket PATH] [--timeout SECONDS] status|notify|identity|fleet|call …</c>. Parse errors exit 2 with the
 /// parser's message; everything after parsing goes through <see cref="CtlEnvironment.RunAsync"/> and
 /// <see cref="CtlErrors.Map"/>, so exit codes are decided in one place (<see cref="CtlExitCodes"/>).
 /// </summary>
@@ -42,6 +42,7 @@ internal static class CtlCommandLine
             Status(environment),
             Notify(environment),
             Identity(environment),
+            FleetCommands.Build(environment),
             Call(environment),
         };
         return root;

@@ -56,6 +56,11 @@ internal static class StatusFormatter
             }
         }
 
+        if (status.Fleet is not null)
+        {
+            Line(text, "fleet", FleetFormatter.Summary(status.Fleet, style, DateTimeOffset.UtcNow));
+        }
+
         Line(text, "pending", status.PendingNotifications == 1 ? "1 notification" : $"{status.PendingNotifications.ToString(CultureInfo.InvariantCulture)} notifications");
         return text.ToString();
     }

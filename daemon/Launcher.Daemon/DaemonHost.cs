@@ -1,5 +1,6 @@
 using Launcher.Contracts.Identity;
 using Launcher.Daemon.Dispatch;
+using Launcher.Daemon.Fleet;
 using Launcher.Daemon.Handlers;
 using Launcher.Daemon.Identity;
 using Launcher.Daemon.Ipc;
@@ -45,15 +46,31 @@ internal static class DaemonHost
         builder.Services.AddSingleton(_ => CodeSigningVerifierFactory.Create(options.ClientRequirement));
         builder.Services.AddSingleton(_ => new NotificationStore(Path.Combine(options.StateDirectory, "outbox.db")));
         builder.Services.AddSingleton(_ => KeyStoreFactory.Create(options));
+        builder.Services.AddSingleton<FleetMachineId>();
         builder.Services.AddSingleton<IdentityService>();
         builder.Services.AddSingleton<NotificationService>();
         builder.Services.AddSingleton<IMethodModule, StatusMethods>();
         builder.Services.AddSingleton<IMethodModule, AgentMethods>();
         builder.Services.AddSingleton<IMethodModule, NotificationMethods>();
         builder.Services.AddSingleton<IMethodModule, IdentityMethods>();
+        builder.Services.AddSingleton<IMethodModule, FleetLinkMethods>();
+        builder.Services.AddSingleton(options.Fleet);
+        builder.Services.AddSingleton(_ => new FleetStateStore(options.StateDirectory));
+        builder.Services.AddSingleton<FleetConnector>();
+        builder.Services.AddSingleton(sp => new FleetLink(
+            sp.GetRequiredService<FleetStateStore>(),
+            sp.GetRequiredService<FleetConnector>(),
+            sp.GetRequiredService<IdentityService>(),
+            sp.GetRequiredService<NotificationService>(),
+            sp.GetRequiredService<NotificationStore>(),
+            sp.GetRequiredService<FleetLinkOptions>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<FleetLink>>(),
+            sp.GetRequiredService<FleetMachineId>()));
         builder.Services.AddSingleton<MethodRegistry>();
         builder.Services.AddHostedService<IdentityStartup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NotificationService>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<FleetLink>());
         builder.Services.AddSingleton<SocketListener>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SocketListener>());
         return builder.Build();

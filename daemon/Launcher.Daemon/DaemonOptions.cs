@@ -30,6 +30,9 @@ internal sealed class DaemonOptions
     /// <summary>How long in-flight calls may finish after SIGTERM.</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The fleet link's timings and limits.</summary>
+    public Fleet.FleetLinkOptions Fleet { get; init; } = new();
+
     /// <summary>The JSON-RPC limits.</summary>
     public Launcher.Rpc.RpcLimits Limits { get; init; } = Launcher.Rpc.RpcLimits.Default;
 

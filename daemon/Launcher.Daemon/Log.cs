@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Launcher.Daemon;
 
-/// <summary>Every log message of launcherd. Event ids 100-299 belong to the daemon and are never reused.</summary>
+/// <summary>Every log message of launcherd. Event ids 100-299 and 400-449 (the fleet link) belong to the daemon and are never reused.</summary>
 internal static partial class Log
 {
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "launcherd {Version} listening on {SocketPath} (state {StateDirectory}, dev {Dev})")]
@@ -105,4 +105,54 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 153, Level = LogLevel.Warning, Message = "Notification {Id}: {Warning}")]
     public static partial void NotificationSendWarning(ILogger logger, string id, string warning);
+    [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Fleet link: connected to {Server} as machine {MachineId}")]
+    public static partial void FleetConnected(ILogger logger, string server, string machineId);
+
+    [LoggerMessage(EventId = 401, Level = LogLevel.Warning, Message = "Fleet link: {Server}: {Reason}; next attempt in {DelaySeconds:0.0} s")]
+    public static partial void FleetAttemptFailed(ILogger logger, string server, string reason, double delaySeconds);
+
+    [LoggerMessage(EventId = 402, Level = LogLevel.Information, Message = "Fleet link: disconnected from {Server}: {Reason}")]
+    public static partial void FleetDisconnected(ILogger logger, string server, string reason);
+
+    [LoggerMessage(EventId = 403, Level = LogLevel.Information, Message = "Fleet link: enrolled with {Server} as machine {MachineId} ({SpiffeId}), certificate valid until {NotAfter:o}")]
+    public static partial void FleetEnrolled(ILogger logger, string server, string machineId, string spiffeId, DateTimeOffset notAfter);
+
+    [LoggerMessage(EventId = 404, Level = LogLevel.Warning, Message = "Fleet link: enrolment with {Server} failed: {Reason}")]
+    public static partial void FleetEnrolFailed(ILogger logger, string server, string reason);
+
+    [LoggerMessage(EventId = 405, Level = LogLevel.Warning, Message = "Fleet link: left {Server} (machine {MachineId}) at an admin's request")]
+    public static partial void FleetLeft(ILogger logger, string server, string machineId);
+
+    [LoggerMessage(EventId = 406, Level = LogLevel.Information, Message = "Fleet link: machine certificate renewed, valid until {NotAfter:o}, renewal after {RenewAfter:o}")]
+    public static partial void FleetCertificateRenewed(ILogger logger, DateTimeOffset notAfter, DateTimeOffset renewAfter);
+
+    [LoggerMessage(EventId = 407, Level = LogLevel.Warning, Message = "Fleet link: renewing the machine certificate failed: {Reason}")]
+    public static partial void FleetRenewFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 408, Level = LogLevel.Information, Message = "Fleet link: notification {FleetId} from the server stored as {Id}")]
+    public static partial void FleetNotificationStored(ILogger logger, string fleetId, string id);
+
+    [LoggerMessage(EventId = 409, Level = LogLevel.Debug, Message = "Fleet link: notification {FleetId} from the server is a repeat of {Id}; accepted again")]
+    public static partial void FleetNotificationRepeated(ILogger logger, string fleetId, string id);
+
+    [LoggerMessage(EventId = 410, Level = LogLevel.Debug, Message = "Fleet link: outcome {Outcome} of {FleetId} for uid {Uid} reported")]
+    public static partial void FleetOutcomeReported(ILogger logger, string fleetId, uint uid, string outcome);
+
+    [LoggerMessage(EventId = 411, Level = LogLevel.Warning, Message = "Fleet link: the server refused outcome {Outcome} of {FleetId} for uid {Uid} ({Code}: {Reason}); dropped")]
+    public static partial void FleetOutcomeRefused(ILogger logger, string fleetId, uint uid, string outcome, int code, string reason);
+
+    [LoggerMessage(EventId = 412, Level = LogLevel.Information, Message = "Fleet link: the server asked for a proof for audience {Audience}")]
+    public static partial void FleetProofRequested(ILogger logger, string audience);
+
+    [LoggerMessage(EventId = 413, Level = LogLevel.Error, Message = "Fleet link: the stored fleet state is unusable: {Reason}")]
+    public static partial void FleetStateUnusable(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 414, Level = LogLevel.Warning, Message = "Fleet link: a call from the server before authentication was refused: {Method}")]
+    public static partial void FleetCallBeforeAuthentication(ILogger logger, string method);
+
+    [LoggerMessage(EventId = 415, Level = LogLevel.Warning, Message = "Fleet link: the outcome queue failed: {Reason}")]
+    public static partial void FleetOutcomeQueueFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 416, Level = LogLevel.Error, Message = "Fleet link: an attempt failed unexpectedly; the link retries later")]
+    public static partial void FleetLinkFailed(ILogger logger, Exception exception);
 }

@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using Launcher.Contracts;
 using Launcher.Contracts.Identity;
 using Launcher.Daemon.Dispatch;
+using Launcher.Daemon.Fleet;
 using Launcher.Daemon.Handlers;
 using Launcher.Daemon.Identity;
 using Launcher.Daemon.Ipc;
@@ -21,7 +22,7 @@ internal sealed class DaemonHarness : IAsyncDisposable
     private readonly List<JsonRpcConnection> _connections = [];
     private readonly bool _ownsDirectory;
 
-    public DaemonHarness(TempDirectory? directory = null, bool allowUserKeyFallback = false, MachineFactsInfo? facts = null)
+    public DaemonHarness(TempDirectory? directory = null, bool allowUserKeyFallback = false, MachineFactsInfo? facts = null, FleetLinkOptions? fleet = null, TimeProvider? fleetTime = null)
     {
         _ownsDirectory = directory is null;
         Directory = directory ?? new TempDirectory();
@@ -32,20 +33,32 @@ internal sealed class DaemonHarness : IAsyncDisposable
             Dev = true,
             KeyStore = "software",
             AllowUserKeyFallback = allowUserKeyFallback,
+            Fleet = fleet ?? new FleetLinkOptions(),
         };
         Sessions = new SessionRegistry();
         Inventory = StateInventory.Take(Directory.Path);
         Store = new NotificationStore(Directory.File("outbox.db"));
         Notifications = new NotificationService(Store, Sessions, Options, TimeProvider.System, NullLogger<NotificationService>.Instance);
         KeyStore = new SoftwareKeyStore(Directory.File(KeyStoreFactory.SoftwareKeyFile), KeyClasses.Software);
-        Identity = new IdentityService(new KeyStoreSelection(KeyStore, []), Options, facts ?? new MachineFactsInfo { OsName = "Test" }, Inventory, Sessions, TimeProvider.System, NullLogger<IdentityService>.Instance);
+        Identity = new IdentityService(new KeyStoreSelection(KeyStore, []), Options, facts ?? new MachineFactsInfo { OsName = "Test" }, Inventory, Sessions, TimeProvider.System, NullLogger<IdentityService>.Instance, MachineId);
         Identity.Initialize();
+        Fleet = new FleetLink(
+            new FleetStateStore(Directory.Path),
+            new FleetConnector(Options.Fleet, fleetTime ?? TimeProvider.System, NullLoggerFactory.Instance),
+            Identity,
+            Notifications,
+            Store,
+            Options.Fleet,
+            fleetTime ?? TimeProvider.System,
+            NullLogger<FleetLink>.Instance,
+            MachineId);
         Registry = new MethodRegistry(
             [
-                new StatusMethods(new DaemonInfo(TimeProvider.System), Options, Sessions, Store, Identity, TimeProvider.System),
+                new StatusMethods(new DaemonInfo(TimeProvider.System), Options, Sessions, Store, Identity, TimeProvider.System, Fleet),
                 new AgentMethods(Sessions, Notifications, NullLogger<AgentMethods>.Instance),
                 new NotificationMethods(Notifications),
                 new IdentityMethods(Identity),
+                new FleetLinkMethods(Fleet),
             ],
             NullLogger<MethodRegistry>.Instance);
     }
@@ -66,6 +79,12 @@ internal sealed class DaemonHarness : IAsyncDisposable
     public SoftwareKeyStore KeyStore { get; }
 
     public IdentityService Identity { get; }
+
+    /// <summary>The fleet machine id the link sets and the identity service shows.</summary>
+    public FleetMachineId MachineId { get; } = new();
+
+    /// <summary>The fleet link (not started: tests that need its loop start it themselves).</summary>
+    public FleetLink Fleet { get; }
 
     public MethodRegistry Registry { get; }
 
@@ -98,6 +117,7 @@ internal sealed class DaemonHarness : IAsyncDisposable
             await connection.DisposeAsync();
         }
 
+        Fleet.Dispose();
         await Store.DisposeAsync();
         Identity.Dispose();
         if (_ownsDirectory)

@@ -14,6 +14,8 @@ internal static class Repo
 
     public static string Agent => Binary("agent/Launcher.Agent", "launcher-agent.dll");
 
+    public static string Fleet => Binary("server/Launcher.Fleet", "launcher-fleet.dll");
+
     public static string Script(string name) => Path.Combine(Root, "scripts", name);
 
     private static string Binary(string project, string file) =>

@@ -37,7 +37,7 @@ public sealed record ProofClaims
     [JsonPropertyName("uid")]
     public uint? Uid { get; init; }
 
-    /// <summary>Toward the fleet: SHA-256 of the server's TLS certificate, base64url (channel binding).</summary>
-    [JsonPropertyName("tls_cert_sha256")]
+    /// <summary>Toward the fleet: base64url SHA-256 of the DER of the server's TLS leaf certificate (channel binding).</summary>
+    [JsonPropertyName("cb")]
     public string? TlsCertificateSha256 { get; init; }
 }

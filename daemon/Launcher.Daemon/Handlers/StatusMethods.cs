@@ -1,6 +1,7 @@
 using Launcher.Contracts;
 using Launcher.Contracts.Status;
 using Launcher.Daemon.Dispatch;
+using Launcher.Daemon.Fleet;
 using Launcher.Daemon.Identity;
 using Launcher.Daemon.Ipc;
 using Launcher.Daemon.Notifications;
@@ -18,12 +19,13 @@ internal sealed class StatusMethods : IMethodModule
     private readonly NotificationStore _store;
     private readonly IdentityService _identity;
     private readonly TimeProvider _time;
+    private readonly FleetLink? _fleet;
     private readonly Lock _pendingLock = new();
     private int _pendingCount;
     private long _pendingCountAt = long.MinValue;
     private long _pendingCountVersion = -1;
 
-    public StatusMethods(DaemonInfo info, DaemonOptions options, SessionRegistry sessions, NotificationStore store, IdentityService identity, TimeProvider time)
+    public StatusMethods(DaemonInfo info, DaemonOptions options, SessionRegistry sessions, NotificationStore store, IdentityService identity, TimeProvider time, FleetLink? fleet = null)
     {
         _info = info;
         _options = options;
@@ -31,6 +33,7 @@ internal sealed class StatusMethods : IMethodModule
         _store = store;
         _identity = identity;
         _time = time;
+        _fleet = fleet;
     }
 
     public void Register(MethodRegistry registry)
@@ -50,6 +53,7 @@ internal sealed class StatusMethods : IMethodModule
                 KeyClass = identity.KeyClass,
                 IdentityState = identity.State,
                 Warnings = identity.Warnings,
+                Fleet = _fleet?.Status(),
             });
         });
     }

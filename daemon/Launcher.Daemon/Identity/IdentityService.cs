@@ -30,13 +30,14 @@ internal sealed class IdentityService : IDisposable
     private readonly ILogger<IdentityService> _logger;
     private readonly Lock _lock = new();
     private readonly string _markerPath;
+    private readonly Fleet.FleetMachineId? _machineId;
     private ISigningKey? _key;
     private EcPublicKey? _public;
     private string _state = IdentityStates.Unavailable;
     private string? _reason = "not loaded yet";
     private long _lastAttempt;
 
-    public IdentityService(KeyStoreSelection selection, DaemonOptions options, MachineFactsInfo facts, StateInventory inventory, SessionRegistry sessions, TimeProvider time, ILogger<IdentityService> logger)
+    public IdentityService(KeyStoreSelection selection, DaemonOptions options, MachineFactsInfo facts, StateInventory inventory, SessionRegistry sessions, TimeProvider time, ILogger<IdentityService> logger, Fleet.FleetMachineId? machineId = null)
     {
         _inventory = inventory;
         _store = selection.Store;
@@ -46,6 +47,7 @@ internal sealed class IdentityService : IDisposable
         _sessions = sessions;
         _time = time;
         _logger = logger;
+        _machineId = machineId;
         _markerPath = Path.Combine(options.StateDirectory, "identity.json");
     }
 
@@ -118,6 +120,7 @@ internal sealed class IdentityService : IDisposable
             ExpiresAt = now.ToUnixTimeSeconds() + ProofFormat.DefaultLifetimeSeconds,
             ProofId = Guid.NewGuid().ToString("N"),
             KeyClass = _store.KeyClass,
+            MachineId = _machineId?.Value,
         };
 
         ISigningKey? key;
@@ -145,6 +148,52 @@ internal sealed class IdentityService : IDisposable
         throw new RpcException(ErrorCodes.IdentityUnavailable, $"The machine identity is {_state}: {_reason}");
     }
 
+    /// <summary>
+    /// A machine proof for the fleet link, signed by the machine key only (never by a user-key fallback): the fleet
+    /// enrols and authenticates the machine. <paramref name="machineId"/> is absent at enrolment;
+    /// <paramref name="channelBinding"/> is the <c>cb</c> claim (docs/fleet-protocol.md).
+    /// </summary>
+    public string SignFleetProof(string audience, string nonce, string? machineId, string? channelBinding)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        ISigningKey? key;
+        EcPublicKey? publicKey;
+        lock (_lock)
+        {
+            RetryIfDueLocked();
+            key = _key;
+            publicKey = _public;
+        }
+
+        if (key is null || publicKey is null)
+        {
+            throw new RpcException(ErrorCodes.IdentityUnavailable, $"The machine identity is {_state}: {_reason}");
+        }
+
+        var claims = new ProofClaims
+        {
+            Audience = audience,
+            Nonce = nonce,
+            IssuedAt = now.ToUnixTimeSeconds(),
+            ExpiresAt = now.ToUnixTimeSeconds() + ProofFormat.DefaultLifetimeSeconds,
+            ProofId = Guid.NewGuid().ToString("N"),
+            KeyClass = key.KeyClass,
+            MachineId = machineId,
+            TlsCertificateSha256 = channelBinding,
+        };
+        return ProofWriter.Create(ProofFormat.MachineProofType, publicKey, claims, digest => key.SignDigest(digest));
+    }
+
+    /// <summary>The machine's public key, or null while the identity is not ready.</summary>
+    public EcPublicKey? PublicKey()
+    {
+        lock (_lock)
+        {
+            RetryIfDueLocked();
+            return _public;
+        }
+    }
+
     public void Dispose() => _store.Dispose();
 
     private IdentityResult ResultLocked() => new()
@@ -155,7 +204,7 @@ internal sealed class IdentityService : IDisposable
         PublicKeyJwk = _public?.Jwk,
         PublicKeySpki = _public is null ? null : Convert.ToBase64String(_public.Spki),
         Thumbprint = _public?.Thumbprint,
-        MachineId = null,
+        MachineId = _machineId?.Value,
         Facts = _facts,
     };
 

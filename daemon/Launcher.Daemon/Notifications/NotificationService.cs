@@ -1,4 +1,5 @@
 using Launcher.Contracts;
+using Launcher.Contracts.Fleet;
 using Launcher.Contracts.Notifications;
 using Launcher.Daemon.Ipc;
 using Launcher.Rpc;
@@ -79,6 +80,36 @@ internal sealed class NotificationService : BackgroundService
         }
 
         return new SendNotificationResult { Id = notification.Id, ExpiresAt = notification.ExpiresAt, DeliveredNow = started, Warnings = warnings };
+    }
+
+    /// <summary>
+    /// A notification from the fleet server: stored through the same outbox, deduplicated on the server's id; the
+    /// task completes once it is committed (delivery to connected agents runs after, off the caller's path).
+    /// </summary>
+    public async Task<string> SendFromFleetAsync(FleetNotificationParams request, TimeSpan lifetime)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        var notification = new StoredNotification(
+            "n_" + Guid.CreateVersion7(now).ToString("N"),
+            request.AllUsers ? null : request.Uid,
+            request.Title,
+            request.Body,
+            request.Url,
+            request.Actions,
+            now,
+            now + lifetime);
+        string? existing = await _store.AddFromFleetAsync(notification, request.Id).ConfigureAwait(false);
+        if (existing is not null)
+        {
+            Log.FleetNotificationRepeated(_logger, request.Id, existing);
+            return existing;
+        }
+
+        Log.FleetNotificationStored(_logger, request.Id, notification.Id);
+        IReadOnlyList<Session> targets = _sessions.Agents(notification.TargetUid);
+        ShowNotificationParams show = notification.ToShowParams();
+        _ = Task.Run(() => Task.WhenAll(targets.Select(agent => DeliverAsync(agent, show))), CancellationToken.None);
+        return notification.Id;
     }
 
     public async Task<AckNotificationResult> AckAsync(Session session, AckNotificationParams request)

@@ -14,11 +14,13 @@ namespace Launcher.Daemon.Notifications;
 internal sealed class NotificationStore : IAsyncDisposable
 {
     private const int MaxGroup = 512;
+    private static readonly TimeSpan ReportedOutcomeRetention = TimeSpan.FromDays(7);
     private readonly string _connectionString;
     private readonly Channel<WriteOperation> _writes = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SqliteConnection _writer;
     private readonly Task _writerLoop;
     private long _version;
+    private bool _outcomeAdded;
 
     public NotificationStore(string databasePath)
     {
@@ -66,6 +68,7 @@ internal sealed class NotificationStore : IAsyncDisposable
             CREATE INDEX IF NOT EXISTS notifications_by_target ON notifications(target_uid, created_at);
             CREATE INDEX IF NOT EXISTS notifications_by_expiry ON notifications(expires_at);
             """);
+        Migrate(_writer);
         _writerLoop = Task.Run(WriterLoopAsync);
     }
 
@@ -73,16 +76,100 @@ internal sealed class NotificationStore : IAsyncDisposable
     /// older version is out of date.</summary>
     public long Version => Volatile.Read(ref _version);
 
+    /// <summary>Set after a commit that queued a fleet outcome: the fleet link waits on it to report.</summary>
+    public WakeSignal OutcomeRecorded { get; } = new();
+
     /// <summary>Stores a notification; returns once it is committed.</summary>
     public Task AddAsync(StoredNotification notification)
+    {
+        return Enqueue(connection => Insert(connection, notification, null));
+    }
+
+    /// <summary>
+    /// Stores a notification the fleet server sent, deduplicated on the server's id: returns the local id of the
+    /// notification already stored (or already reported) for <paramref name="fleetId"/>, or null when this call
+    /// stored it.
+    /// </summary>
+    public Task<string?> AddFromFleetAsync(StoredNotification notification, string fleetId)
+    {
+        return Enqueue(connection =>
+        {
+            using SqliteCommand check = connection.CreateCommand();
+            check.CommandText = """
+                SELECT id FROM notifications WHERE fleet_id = $fleet
+                UNION ALL SELECT '' FROM fleet_outcomes WHERE fleet_id = $fleet
+                LIMIT 1
+                """;
+            check.Parameters.AddWithValue("$fleet", fleetId);
+            if (check.ExecuteScalar() is string existing)
+            {
+                return existing;
+            }
+
+            Insert(connection, notification, fleetId);
+            return (string?)null;
+        });
+    }
+
+    /// <summary>Outcomes waiting to be reported to the fleet server, oldest first.</summary>
+    public IReadOnlyList<FleetOutcome> PendingOutcomes(int max)
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT fleet_id, uid, outcome, action_id, at FROM fleet_outcomes WHERE reported_at IS NULL ORDER BY at, fleet_id, uid LIMIT $max";
+        command.Parameters.AddWithValue("$max", max);
+        using SqliteDataReader reader = command.ExecuteReader();
+        var result = new List<FleetOutcome>();
+        while (reader.Read())
+        {
+            result.Add(new FleetOutcome(
+                reader.GetString(0),
+                (uint)reader.GetInt64(1),
+                reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4))));
+        }
+
+        return result;
+    }
+
+    /// <summary>How many outcomes wait for the fleet server.</summary>
+    public int PendingOutcomeCount()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM fleet_outcomes WHERE reported_at IS NULL";
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The server has the outcome: it is no longer sent. The row stays (purged a week later), so a resend of
+    /// the notification by the server is still recognised as a duplicate after the notification itself expired.</summary>
+    /// <remarks>Only the outcome that was sent is marked: a later stage queued meanwhile is still sent.</remarks>
+    public Task MarkOutcomeReportedAsync(string fleetId, uint uid, string outcome, DateTimeOffset now)
     {
         return Enqueue(connection =>
         {
             using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "UPDATE fleet_outcomes SET reported_at = $now WHERE fleet_id = $fleet AND uid = $uid AND outcome = $outcome";
+            command.Parameters.AddWithValue("$outcome", outcome);
+            command.Parameters.AddWithValue("$fleet", fleetId);
+            command.Parameters.AddWithValue("$uid", (long)uid);
+            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            return command.ExecuteNonQuery();
+        });
+    }
+
+    private static AckStatus Insert(SqliteConnection connection, StoredNotification notification, string? fleetId)
+    {
+        {
+            using SqliteCommand command = connection.CreateCommand();
             command.CommandText = """
-                INSERT INTO notifications (id, target_uid, title, body, url, actions, created_at, expires_at)
-                VALUES ($id, $target, $title, $body, $url, $actions, $created, $expires)
+                INSERT INTO notifications (id, target_uid, title, body, url, actions, created_at, expires_at, fleet_id)
+                VALUES ($id, $target, $title, $body, $url, $actions, $created, $expires, $fleet)
                 """;
+            command.Parameters.AddWithValue("$fleet", (object?)fleetId ?? DBNull.Value);
             command.Parameters.AddWithValue("$id", notification.Id);
             command.Parameters.AddWithValue("$target", notification.TargetUid is uint uid ? (long)uid : DBNull.Value);
             command.Parameters.AddWithValue("$title", notification.Title);
@@ -92,8 +179,8 @@ internal sealed class NotificationStore : IAsyncDisposable
             command.Parameters.AddWithValue("$created", notification.CreatedAt.ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("$expires", notification.ExpiresAt.ToUnixTimeMilliseconds());
             command.ExecuteNonQuery();
-            return true;
-        });
+            return AckStatus.Recorded;
+        }
     }
 
     /// <summary>
@@ -134,6 +221,7 @@ internal sealed class NotificationStore : IAsyncDisposable
                 update.Parameters.AddWithValue("$action", (object?)actionId ?? DBNull.Value);
                 update.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
                 update.ExecuteNonQuery();
+                QueueFleetOutcome(connection, id, uid, outcome, actionId, now);
                 return new AckRecordResult(AckStatus.Updated, previous);
             }
 
@@ -144,8 +232,38 @@ internal sealed class NotificationStore : IAsyncDisposable
             insert.Parameters.AddWithValue("$outcome", outcome);
             insert.Parameters.AddWithValue("$action", (object?)actionId ?? DBNull.Value);
             insert.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            return new AckRecordResult(insert.ExecuteNonQuery() == 1 ? AckStatus.Recorded : AckStatus.AlreadyAcknowledged, null);
+            if (insert.ExecuteNonQuery() != 1)
+            {
+                return new AckRecordResult(AckStatus.AlreadyAcknowledged, null);
+            }
+
+            QueueFleetOutcome(connection, id, uid, outcome, actionId, now);
+            return new AckRecordResult(AckStatus.Recorded, null);
         });
+    }
+
+    /// <summary>
+    /// For a notification from the fleet, queues the outcome for the server in the same transaction as the ack, so it
+    /// is either recorded and queued or neither. A later stage replaces a queued (or already reported) earlier one,
+    /// which is then reported again: the server keeps the latest stage.
+    /// </summary>
+    private void QueueFleetOutcome(SqliteConnection connection, string id, uint uid, string outcome, string? actionId, DateTimeOffset now)
+    {
+        using SqliteCommand queue = connection.CreateCommand();
+        queue.CommandText = """
+            INSERT INTO fleet_outcomes (fleet_id, uid, outcome, action_id, at)
+            SELECT fleet_id, $uid, $outcome, $action, $now FROM notifications WHERE id = $id AND fleet_id IS NOT NULL
+            ON CONFLICT (fleet_id, uid) DO UPDATE SET outcome = excluded.outcome, action_id = excluded.action_id, at = excluded.at, reported_at = NULL
+            """;
+        queue.Parameters.AddWithValue("$id", id);
+        queue.Parameters.AddWithValue("$uid", (long)uid);
+        queue.Parameters.AddWithValue("$outcome", outcome);
+        queue.Parameters.AddWithValue("$action", (object?)actionId ?? DBNull.Value);
+        queue.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        if (queue.ExecuteNonQuery() == 1)
+        {
+            _outcomeAdded = true;
+        }
     }
 
     /// <summary>Deletes expired notifications and their acks; returns how many.</summary>
@@ -153,6 +271,25 @@ internal sealed class NotificationStore : IAsyncDisposable
     {
         return Enqueue(connection =>
         {
+            // A fleet notification aimed at one user that expires unacknowledged is reported as expired.
+            using SqliteCommand expired = connection.CreateCommand();
+            expired.CommandText = """
+                INSERT OR IGNORE INTO fleet_outcomes (fleet_id, uid, outcome, action_id, at)
+                SELECT n.fleet_id, n.target_uid, 'expired', NULL, n.expires_at FROM notifications n
+                WHERE n.expires_at <= $now AND n.fleet_id IS NOT NULL AND n.target_uid IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM acks a WHERE a.notification_id = n.id AND a.uid = n.target_uid)
+                """;
+            expired.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            if (expired.ExecuteNonQuery() > 0)
+            {
+                _outcomeAdded = true;
+            }
+
+            using SqliteCommand reported = connection.CreateCommand();
+            reported.CommandText = "DELETE FROM fleet_outcomes WHERE reported_at IS NOT NULL AND reported_at <= $before";
+            reported.Parameters.AddWithValue("$before", (now - ReportedOutcomeRetention).ToUnixTimeMilliseconds());
+            reported.ExecuteNonQuery();
+
             using SqliteCommand command = connection.CreateCommand();
             command.CommandText = "DELETE FROM notifications WHERE expires_at <= $now";
             command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
@@ -292,6 +429,7 @@ internal sealed class NotificationStore : IAsyncDisposable
         }
         catch (SqliteException ex)
         {
+            _outcomeAdded = false;
             foreach (WriteOperation operation in group)
             {
                 operation.Fail(ex);
@@ -303,6 +441,41 @@ internal sealed class NotificationStore : IAsyncDisposable
         foreach (WriteOperation operation in group)
         {
             operation.Publish();
+        }
+
+        if (_outcomeAdded)
+        {
+            _outcomeAdded = false;
+            OutcomeRecorded.Set();
+        }
+    }
+
+    /// <summary>Schema changes after the first release, in order; PRAGMA user_version says how many ran.</summary>
+    private static void Migrate(SqliteConnection connection)
+    {
+        using SqliteCommand version = connection.CreateCommand();
+        version.CommandText = "PRAGMA user_version";
+        long current = (long)version.ExecuteScalar()!;
+        if (current < 1)
+        {
+            // 1: notifications from the fleet server (deduplicated on its id) and their outcomes waiting for it.
+            using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+            Execute(connection, """
+                ALTER TABLE notifications ADD COLUMN fleet_id TEXT NULL;
+                CREATE UNIQUE INDEX notifications_by_fleet_id ON notifications(fleet_id) WHERE fleet_id IS NOT NULL;
+                CREATE TABLE fleet_outcomes (
+                    fleet_id TEXT NOT NULL,
+                    uid INTEGER NOT NULL,
+                    outcome TEXT NOT NULL,
+                    action_id TEXT NULL,
+                    at INTEGER NOT NULL,
+                    reported_at INTEGER NULL,
+                    PRIMARY KEY (fleet_id, uid)
+                );
+                CREATE INDEX fleet_outcomes_pending ON fleet_outcomes(at) WHERE reported_at IS NULL;
+                PRAGMA user_version = 1;
+                """);
+            transaction.Commit();
         }
     }
 

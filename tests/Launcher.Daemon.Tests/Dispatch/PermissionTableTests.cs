@@ -1,5 +1,6 @@
 using Launcher.Contracts;
 using Launcher.Contracts.Agents;
+using Launcher.Contracts.FleetLink;
 using Launcher.Contracts.Identity;
 using Launcher.Contracts.Notifications;
 using Launcher.Rpc;
@@ -29,6 +30,9 @@ public sealed class PermissionTableTests
         ["identity/get"] = [CallerKind.Admin, CallerKind.RegisteredAgent, CallerKind.UnregisteredUser, CallerKind.OtherUsersAgent],
         ["identity/prove"] = [CallerKind.Admin],
         ["identity/reset"] = [CallerKind.Admin],
+        ["fleet/enroll"] = [CallerKind.Admin],
+        ["fleet/status"] = [CallerKind.Admin, CallerKind.RegisteredAgent, CallerKind.UnregisteredUser, CallerKind.OtherUsersAgent],
+        ["fleet/leave"] = [CallerKind.Admin],
     };
 
     public static TheoryData<string, CallerKind> Cases()
@@ -125,6 +129,16 @@ public sealed class PermissionTableTests
                     break;
                 case "identity/reset":
                     await client.InvokeAsync(Methods.IdentityReset, new ResetIdentityParams { Confirm = true });
+                    break;
+                case "fleet/enroll":
+                    // Nothing listens on port 1: an admin gets "unreachable", anyone else is denied before that.
+                    await client.InvokeAsync(Methods.FleetEnroll, new FleetEnrollParams { Server = "https://127.0.0.1:1", Token = "lfe_test" });
+                    break;
+                case "fleet/status":
+                    await client.InvokeAsync(Methods.FleetStatus, EmptyParams.Instance);
+                    break;
+                case "fleet/leave":
+                    await client.InvokeAsync(Methods.FleetLeave, new FleetLeaveParams { Confirm = true });
                     break;
                 default:
                     throw new InvalidOperationException($"The test does not know how to call {method}: add it.");

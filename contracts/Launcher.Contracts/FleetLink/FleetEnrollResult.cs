@@ -1,0 +1,23 @@
+namespace Launcher.Contracts.FleetLink;
+
+/// <summary>The result of the local <c>fleet/enroll</c>, once the state is stored.</summary>
+public sealed record FleetEnrollResult
+{
+    /// <summary>The normalised server URL (<c>https://host[:port]</c>).</summary>
+    public required string Server { get; init; }
+
+    /// <summary>The machine id the server assigned.</summary>
+    public required string MachineId { get; init; }
+
+    /// <summary>The SPIFFE id of the machine certificate.</summary>
+    public required string SpiffeId { get; init; }
+
+    /// <summary>When the machine certificate expires.</summary>
+    public required DateTimeOffset CertificateNotAfter { get; init; }
+
+    /// <summary>When the daemon renews the certificate.</summary>
+    public required DateTimeOffset RenewAfter { get; init; }
+
+    /// <summary>The grants the server's policy gives this machine now.</summary>
+    public IReadOnlyList<string> Grants { get; init; } = [];
+}

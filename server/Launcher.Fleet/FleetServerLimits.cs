@@ -1,0 +1,46 @@
+using Launcher.Contracts.Fleet;
+
+namespace Launcher.Fleet;
+
+/// <summary>Every limit and interval of the fleet server in one place.</summary>
+internal sealed class FleetServerLimits
+{
+    /// <summary>Connections upgraded but not yet authenticated, at once; over it the upgrade gets 503 + Retry-After.</summary>
+    public int MaxUnauthenticatedConnections { get; init; } = 512;
+
+    /// <summary>Authenticated machine connections on one instance.</summary>
+    public int MaxConnections { get; init; } = 50_000;
+
+    /// <summary>Time a connection has to authenticate before it is closed (1008).</summary>
+    public TimeSpan AuthenticationDeadline { get; init; } = TimeSpan.FromSeconds(FleetLimits.AuthenticationDeadlineSeconds);
+
+    /// <summary>WebSocket ping interval.</summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(FleetLimits.ServerKeepAliveSeconds);
+
+    /// <summary>A peer that has not answered a ping within this is dropped.</summary>
+    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(2 * FleetLimits.ServerKeepAliveSeconds);
+
+    /// <summary>Lifetime of a machine certificate; renewal is due at half of it.</summary>
+    public TimeSpan MachineCertificateLifetime { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often an instance refreshes its presence rows, sweeps undelivered work and expired nonces.</summary>
+    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>A presence row older than this (its instance stopped refreshing it) no longer counts as online.</summary>
+    public TimeSpan PresenceStaleAfter { get; init; } = TimeSpan.FromSeconds(70);
+
+    /// <summary>Bound on one server-to-daemon call (notification/send, machine/facts, identity/prove).</summary>
+    public TimeSpan DaemonCallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Largest HTTP request body of the API.</summary>
+    public long MaxRequestBodyBytes { get; init; } = 64 * 1024;
+
+    /// <summary>Most notifications delivered to one machine per sweep.</summary>
+    public int DeliveryBatch { get; init; } = 100;
+
+    /// <summary>Most audit entries or machines in one API page.</summary>
+    public int MaxPageSize { get; init; } = 500;
+
+    /// <summary>Retry-After range (seconds) told to connections refused for load; jittered so they do not return together.</summary>
+    public (int Min, int Max) RetryAfterSeconds { get; init; } = (5, 30);
+}

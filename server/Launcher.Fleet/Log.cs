@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Logging;
+
+namespace Launcher.Fleet;
+
+/// <summary>Every log message of launcher-fleet. Event ids are unique in this assembly and never reused. No token ever reaches a log.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "launcher-fleet listening on {Url} (audience {Audience}, instance {Instance}, database {Database})")]
+    public static partial void Listening(ILogger logger, string url, string audience, string instance, string database);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Machine {MachineId} enrolled ({KeyClass}; re-enrolment: {Reenrolment})")]
+    public static partial void Enrolled(ILogger logger, string machineId, string keyClass, bool reenrolment);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Connection {Connection}: enrolment refused ({Check})")]
+    public static partial void EnrolmentRefused(ILogger logger, string connection, string check);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Connection {Connection} from {Remote}: {Method} refused with {Code} ({Check})")]
+    public static partial void HandshakeRefused(ILogger logger, string connection, string remote, string method, int code, string check);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Connection {Connection} from {Remote}: authenticated as {MachineId}")]
+    public static partial void Authenticated(ILogger logger, string connection, string remote, string machineId);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Connection {Connection}: closed ({Reason})")]
+    public static partial void LinkClosed(ILogger logger, string connection, string reason);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Upgrade from {Remote} refused: {Count} unauthenticated connections in flight (retry after {RetryAfter} s)")]
+    public static partial void Overloaded(ILogger logger, string remote, int count, int retryAfter);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Connection {Connection}: not authenticated within {Seconds} s, closing")]
+    public static partial void AuthenticationDeadline(ILogger logger, string connection, double seconds);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Notification {Id} delivered to {MachineId}")]
+    public static partial void Delivered(ILogger logger, string id, string machineId);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Notification {Id} to {MachineId} not delivered yet: {Reason}")]
+    public static partial void DeliveryFailed(ILogger logger, string id, string machineId, string reason);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Machine {MachineId} revoked by {Actor}")]
+    public static partial void Revoked(ILogger logger, string machineId, string actor);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Admin API {Method} {Path} from {Remote} denied: {Reason}")]
+    public static partial void AdminDenied(ILogger logger, string method, string path, string remote, string reason);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "LISTEN connection to PostgreSQL lost ({Reason}); reconnecting")]
+    public static partial void WakeListenerLost(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "Background sweep failed: {Reason}")]
+    public static partial void SweepFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Error, Message = "Request {Method} {Path} failed; incident {Incident}")]
+    public static partial void RequestFailed(ILogger logger, Exception exception, string method, string path, string incident);
+
+    [LoggerMessage(EventId = 16, Level = LogLevel.Information, Message = "Verify for audience {Audience} refused with {Code} ({Check})")]
+    public static partial void VerifyRefused(ILogger logger, string audience, int code, string check);
+
+    [LoggerMessage(EventId = 17, Level = LogLevel.Information, Message = "Connection {Connection}: replaced by a newer connection of {MachineId}")]
+    public static partial void Replaced(ILogger logger, string connection, string machineId);
+
+    [LoggerMessage(EventId = 18, Level = LogLevel.Debug, Message = "Wake-up for {MachineId} received")]
+    public static partial void WakeReceived(ILogger logger, string machineId);
+}

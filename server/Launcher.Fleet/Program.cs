@@ -1,0 +1,3 @@
+using Launcher.Fleet.Cli;
+
+return FleetCommandLine.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,123 @@
+using Launcher.Contracts.Fleet;
+using Launcher.Fleet.Pki;
+using Launcher.Fleet.Policy;
+using Launcher.Fleet.Store;
+
+namespace Launcher.Fleet.Services;
+
+/// <summary>
+/// Read side for the admin API and the web console: machines with their state, evidence and grants (with why),
+/// notifications with per-user outcomes, tokens, the audit log.
+/// </summary>
+internal sealed class FleetQueries
+{
+    private readonly FleetContext _context;
+    private readonly CertificateService _certificates;
+
+    public FleetQueries(FleetContext context, CertificateService certificates)
+    {
+        _context = context;
+        _certificates = certificates;
+    }
+
+    public async Task<IReadOnlyList<MachineView>> ListMachinesAsync(int limit, int offset, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<MachineRow> rows = await _context.Machines.ListAsync(Math.Clamp(limit, 1, _context.Limits.MaxPageSize), Math.Max(offset, 0), cancellationToken).ConfigureAwait(false);
+        HashSet<string> online = await _context.Presence.OnlineAsync(FreshSince(), cancellationToken).ConfigureAwait(false);
+        return rows.Select(row => View(row, online.Contains(row.Id), includePem: false)).ToList();
+    }
+
+    public async Task<MachineView?> GetMachineAsync(string id, CancellationToken cancellationToken)
+    {
+        MachineRow? row = await _context.Machines.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (row is null)
+        {
+            return null;
+        }
+
+        bool online = await _context.Presence.InstanceOfAsync(id, FreshSince(), cancellationToken).ConfigureAwait(false) is not null;
+        return View(row, online, includePem: true);
+    }
+
+    public async Task<NotificationView?> GetNotificationAsync(string id, CancellationToken cancellationToken)
+    {
+        NotificationRow? row = await _context.Notifications.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (row is null)
+        {
+            return null;
+        }
+
+        IReadOnlyList<OutcomeRow> outcomes = await _context.Notifications.OutcomesAsync(id, cancellationToken).ConfigureAwait(false);
+        return View(row, outcomes);
+    }
+
+    public async Task<IReadOnlyList<NotificationView>> ListNotificationsAsync(string machineId, int limit, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<NotificationRow> rows = await _context.Notifications.ListForMachineAsync(machineId, Math.Clamp(limit, 1, _context.Limits.MaxPageSize), cancellationToken).ConfigureAwait(false);
+        var views = new List<NotificationView>(rows.Count);
+        foreach (NotificationRow row in rows)
+        {
+            views.Add(View(row, await _context.Notifications.OutcomesAsync(row.Id, cancellationToken).ConfigureAwait(false)));
+        }
+
+        return views;
+    }
+
+    public async Task<IReadOnlyList<AuditView>> ListAuditAsync(int limit, long? beforeId, string? machineId, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<AuditEntry> rows = await _context.Audit.ListAsync(Math.Clamp(limit, 1, _context.Limits.MaxPageSize), beforeId, machineId, cancellationToken).ConfigureAwait(false);
+        return rows.Select(e => new AuditView(e.Id, DateTimeOffset.FromUnixTimeMilliseconds(e.At), e.Actor, e.Action, e.MachineId, e.Detail)).ToList();
+    }
+
+    public Task<IReadOnlyList<EnrolmentTokenRow>> ListEnrolmentTokensAsync(CancellationToken cancellationToken) => _context.Tokens.ListEnrolmentTokensAsync(cancellationToken);
+
+    public IReadOnlyList<GrantView> GrantsOf(MachineRow row) =>
+        _context.Policy.Evaluate(row.KeyClass, row.AttestationLevel, row.Grp, row.IsRevoked).Select(g => new GrantView(g.Grant, g.Why)).ToList();
+
+    public static EvidenceView EvidenceOf(MachineRow row)
+    {
+        bool verified = row.AttestationLevel == AttestationLevels.TpmEkVerified;
+        string summary = verified
+            ? "The key was certified by a TPM whose EK certificate chains to a trusted maker's root."
+            : $"Possession of the enrolled key only; the key class ({row.KeyClass}) is as the daemon reported it and the facts are not verified.";
+        return new EvidenceView(row.KeyClass, verified ? "attested" : "reported", row.AttestationLevel, verified, summary);
+    }
+
+    public MachineView View(MachineRow row, bool online, bool includePem)
+    {
+        CertificateView? certificate = row.CertNotAfter is long notAfter && row.CertSerial is not null
+            ? new CertificateView(row.CertSerial, DateTimeOffset.FromUnixTimeMilliseconds(notAfter), _certificates.RenewAfter(DateTimeOffset.FromUnixTimeMilliseconds(notAfter)), includePem ? row.Certificate : null)
+            : null;
+        return new MachineView(
+            row.Id,
+            SpiffeId.ForMachine(_context.Options.TrustDomain, row.Id),
+            row.Thumbprint,
+            row.KeyClass,
+            row.AttestationLevel,
+            row.Grp,
+            new ReportedFacts(true, row.Serial, row.HardwareUuid, row.Model, row.OsName, row.OsVersion, row.Hostname),
+            certificate,
+            online && !row.IsRevoked,
+            row.LastSeen is long seen ? DateTimeOffset.FromUnixTimeMilliseconds(seen) : null,
+            DateTimeOffset.FromUnixTimeMilliseconds(row.EnrolledAt),
+            row.IsRevoked,
+            row.RevokedAt is long revokedAt ? DateTimeOffset.FromUnixTimeMilliseconds(revokedAt) : null,
+            EvidenceOf(row),
+            GrantsOf(row));
+    }
+
+    private static NotificationView View(NotificationRow row, IReadOnlyList<OutcomeRow> outcomes) => new(
+        row.Id,
+        row.MachineId,
+        row.Uid is long uid ? (uint)uid : null,
+        row.AllUsers != 0,
+        row.Title,
+        row.Body,
+        row.Url,
+        DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt),
+        row.CreatedBy,
+        row.DeliveredAt is long delivered ? DateTimeOffset.FromUnixTimeMilliseconds(delivered) : null,
+        outcomes.Select(o => new RecipientView((uint)o.Uid, o.Outcome, o.Action, o.At is long at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null)).ToList());
+
+    private long FreshSince() => _context.NowMs - (long)_context.Limits.PresenceStaleAfter.TotalMilliseconds;
+}

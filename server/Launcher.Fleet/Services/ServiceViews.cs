@@ -1,0 +1,51 @@
+namespace Launcher.Fleet.Services;
+
+/// <summary>A machine as the admin API and the console show it.</summary>
+internal sealed record MachineView(
+    string Id,
+    string SpiffeId,
+    string Thumbprint,
+    string KeyClass,
+    string AttestationLevel,
+    string? Group,
+    ReportedFacts Facts,
+    CertificateView? Certificate,
+    bool Online,
+    DateTimeOffset? LastSeen,
+    DateTimeOffset EnrolledAt,
+    bool Revoked,
+    DateTimeOffset? RevokedAt,
+    EvidenceView Evidence,
+    IReadOnlyList<GrantView> Grants);
+
+/// <summary>Facts as the machine reported them: <see cref="Reported"/> is always true (nothing here is verified).</summary>
+internal sealed record ReportedFacts(bool Reported, string? Serial, string? HardwareUuid, string? Model, string? OsName, string? OsVersion, string? Hostname);
+
+/// <summary>The machine certificate on record.</summary>
+internal sealed record CertificateView(string Serial, DateTimeOffset NotAfter, DateTimeOffset RenewAfter, string? Pem);
+
+/// <summary>What the server holds as evidence for the machine key.</summary>
+internal sealed record EvidenceView(string KeyClass, string KeyClassSource, string AttestationLevel, bool HardwareVerified, string Summary);
+
+/// <summary>A grant and why the machine has it.</summary>
+internal sealed record GrantView(string Grant, string Why);
+
+/// <summary>A notification and the outcome for each user.</summary>
+internal sealed record NotificationView(
+    string Id,
+    string MachineId,
+    uint? Uid,
+    bool AllUsers,
+    string Title,
+    string Body,
+    string? Url,
+    DateTimeOffset CreatedAt,
+    string CreatedBy,
+    DateTimeOffset? DeliveredAt,
+    IReadOnlyList<RecipientView> Recipients);
+
+/// <summary>The outcome for one user.</summary>
+internal sealed record RecipientView(uint Uid, string Outcome, string? Action, DateTimeOffset? At);
+
+/// <summary>An audit log entry.</summary>
+internal sealed record AuditView(long Id, DateTimeOffset At, string Actor, string Action, string? MachineId, string? Detail);

@@ -1,0 +1,105 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Launcher.Fleet.Store;
+
+/// <summary>The <c>machines</c> table.</summary>
+internal sealed class MachineStore
+{
+    private const string Columns = "id, thumbprint, public_key, key_class, attestation_level, serial, hardware_uuid, model, os_name, os_version, hostname, grp, revoked, revoked_at, enrolled_at, last_seen, certificate, cert_serial, cert_not_after";
+    private readonly FleetDatabase _database;
+
+    public MachineStore(FleetDatabase database)
+    {
+        _database = database;
+    }
+
+    public async Task<MachineRow?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        await using DbConnection connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleOrDefaultAsync<MachineRow>($"SELECT {Columns} FROM machines WHERE id = @id", new { id }).ConfigureAwait(false);
+    }
+
+    public async Task<MachineRow?> GetByThumbprintAsync(string thumbprint, CancellationToken cancellationToken)
+    {
+        await using DbConnection connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleOrDefaultAsync<MachineRow>($"SELECT {Columns} FROM machines WHERE thumbprint = @thumbprint", new { thumbprint }).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<MachineRow>> ListAsync(int limit, int offset, CancellationToken cancellationToken)
+    {
+        await using DbConnection connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await connection.QueryAsync<MachineRow>($"SELECT {Columns} FROM machines ORDER BY enrolled_at, id LIMIT @limit OFFSET @offset", new { limit = (long)limit, offset = (long)offset }).ConfigureAwait(false)).AsList();
+    }
+
+    public async Task<long> CountAsync(CancellationToken cancellationToken)
+    {
+        await using DbConnection connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM machines").ConfigureAwait(false);
+    }
+
+    /// <summary>A machine already known by its key, serial or hardware UUID (a re-enrolment), inside a transaction.</summary>
+    public static async Task<MachineRow?> FindKnownAsync(DbConnection connection, DbTransaction transaction, string thumbprint, string? serial, string? hardwareUuid)
+    {
+        // Only the facts the machine gave are compared; an absent fact matches nothing.
+        var conditions = new List<string> { "thumbprint = @thumbprint" };
+        if (!string.IsNullOrEmpty(serial))
+        {
+            conditions.Add("serial = @serial");
+        }
+
+        if (!string.IsNullOrEmpty(hardwareUuid))
+        {
+            conditions.Add("hardware_uuid = @hardwareUuid");
+        }
+
+        string sql = $"SELECT {Columns} FROM machines WHERE {string.Join(" OR ", conditions)} ORDER BY CASE WHEN thumbprint = @thumbprint THEN 0 ELSE 1 END, enrolled_at LIMIT 1";
+        return await connection.QuerySingleOrDefaultAsync<MachineRow>(sql, new { thumbprint, serial = serial ?? string.Empty, hardwareUuid = hardwareUuid ?? string.Empty }, transaction).ConfigureAwait(false);
+    }
+
+    public static Task InsertAsync(DbConnection connection, DbTransaction transaction, MachineRow row) =>
+        connection.ExecuteAsync(
+            $"INSERT INTO machines ({Columns}) VALUES (@Id, @Thumbprint, @PublicKey, @KeyClass, @AttestationLevel, @Serial, @HardwareUuid, @Model, @OsName, @OsVersion, @Hostname, @Grp, @Revoked, @RevokedAt, @EnrolledAt, @LastSeen, @Certificate, @CertSerial, @CertNotAfter)",
+            row,
+            transaction);
+
+    /// <summary>Replaces the key, facts and certificate of a known machine (re-enrolment); the id stays.</summary>
+    public static Task ReplaceKeyAsync(DbConnection connection, DbTransaction transaction, MachineRow row) =>
+        connection.ExecuteAsync(
+            """
+            UPDATE machines SET thumbprint = @Thumbprint, public_key = @PublicKey, key_class = @KeyClass, attestation_level = @AttestationLevel,
+                serial = @Serial, hardware_uuid = @HardwareUuid, model = @Model, os_name = @OsName, os_version = @OsVersion, hostname = @Hostname,
+                grp = @Grp, last_seen = @LastSeen, certificate = @Certificate, cert_serial = @CertSerial, cert_not_after = @CertNotAfter
+            WHERE id = @Id
+            """,
+            row,
+            transaction);
+
+    public async Task SetCertificateAsync(string id, string pem, string serial, long notAfter, CancellationToken cancellationToken)
+    {
+        await using DbConnection connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync("UPDATE machines SET certificate = @pem, cert_serial = @serial, cert_not_after = @notAfter WHERE id = @id", new { id, pem, serial, notAfter }).ConfigureAwait(false);
+    }
+
+    /// <summary>Records freshly reported facts (still only reported) and the time they came.</summary>
+    public async Task UpdateFactsAsync(string id, Launcher.Contracts.Fleet.FleetFacts facts, long now, CancellationToken cancellationToken)
+    {
+        await using DbConnection connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(
+            "UPDATE machines SET serial = @Serial, hardware_uuid = @HardwareUuid, model = @Model, os_name = @OsName, os_version = @OsVersion, hostname = @Hostname, last_seen = @now WHERE id = @id",
+            new { id, now, facts.Serial, facts.HardwareUuid, facts.Model, facts.OsName, facts.OsVersion, facts.Hostname }).ConfigureAwait(false);
+    }
+
+    public async Task TouchAsync(string id, long now, CancellationToken cancellationToken)
+    {
+        await using DbConnection connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync("UPDATE machines SET last_seen = @now WHERE id = @id", new { id, now }).ConfigureAwait(false);
+    }
+
+    /// <summary>Marks a machine revoked; false when there is no such machine. Revoking twice keeps the first time.</summary>
+    public static async Task<bool> RevokeAsync(DbConnection connection, DbTransaction transaction, string id, long now)
+    {
+        int rows = await connection.ExecuteAsync("UPDATE machines SET revoked = 1, revoked_at = COALESCE(revoked_at, @now) WHERE id = @id", new { id, now }, transaction).ConfigureAwait(false);
+        return rows == 1;
+    }
+}

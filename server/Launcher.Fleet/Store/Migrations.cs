@@ -1,0 +1,96 @@
+namespace Launcher.Fleet.Store;
+
+/// <summary>
+/// The one schema of both stores, as numbered migrations. <c>{autoid}</c> is the only dialect difference (an
+/// auto-incrementing key); every other statement is the same SQL for SQLite and PostgreSQL. Times are Unix
+/// milliseconds in BIGINT; flags are BIGINT 0/1.
+/// </summary>
+internal static class Migrations
+{
+    public static IReadOnlyList<(int Version, string Sql)> All { get; } =
+    [
+        (1, """
+            CREATE TABLE machines (
+                id TEXT PRIMARY KEY,
+                thumbprint TEXT NOT NULL UNIQUE,
+                public_key TEXT NOT NULL,
+                key_class TEXT NOT NULL,
+                attestation_level TEXT NOT NULL,
+                serial TEXT,
+                hardware_uuid TEXT,
+                model TEXT,
+                os_name TEXT,
+                os_version TEXT,
+                hostname TEXT,
+                grp TEXT,
+                revoked BIGINT NOT NULL DEFAULT 0,
+                revoked_at BIGINT,
+                enrolled_at BIGINT NOT NULL,
+                last_seen BIGINT,
+                certificate TEXT,
+                cert_serial TEXT,
+                cert_not_after BIGINT
+            );
+            CREATE INDEX machines_serial ON machines (serial);
+            CREATE INDEX machines_hardware_uuid ON machines (hardware_uuid);
+            CREATE TABLE enrolment_tokens (
+                id TEXT PRIMARY KEY,
+                hash TEXT NOT NULL UNIQUE,
+                uses_left BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                grp TEXT,
+                created_at BIGINT NOT NULL,
+                revoked BIGINT NOT NULL DEFAULT 0
+            );
+            CREATE TABLE admin_tokens (
+                id TEXT PRIMARY KEY,
+                hash TEXT NOT NULL UNIQUE,
+                created_at BIGINT NOT NULL,
+                revoked BIGINT NOT NULL DEFAULT 0
+            );
+            CREATE TABLE nonces (
+                value TEXT PRIMARY KEY,
+                scope TEXT NOT NULL,
+                expires_at BIGINT NOT NULL
+            );
+            CREATE INDEX nonces_expires ON nonces (expires_at);
+            CREATE TABLE notifications (
+                id TEXT PRIMARY KEY,
+                machine_id TEXT NOT NULL REFERENCES machines (id),
+                uid BIGINT,
+                all_users BIGINT NOT NULL,
+                title TEXT NOT NULL,
+                body TEXT NOT NULL,
+                url TEXT,
+                created_at BIGINT NOT NULL,
+                created_by TEXT NOT NULL,
+                delivered_at BIGINT
+            );
+            CREATE INDEX notifications_undelivered ON notifications (machine_id, delivered_at);
+            CREATE TABLE notification_outcomes (
+                notification_id TEXT NOT NULL REFERENCES notifications (id),
+                uid BIGINT NOT NULL,
+                outcome TEXT NOT NULL,
+                action TEXT,
+                at BIGINT,
+                PRIMARY KEY (notification_id, uid)
+            );
+            CREATE TABLE presence (
+                machine_id TEXT PRIMARY KEY,
+                instance_id TEXT NOT NULL,
+                connection_id TEXT NOT NULL,
+                since BIGINT NOT NULL,
+                heartbeat_at BIGINT NOT NULL
+            );
+            CREATE INDEX presence_instance ON presence (instance_id);
+            CREATE TABLE audit_log (
+                id {autoid},
+                at BIGINT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                machine_id TEXT,
+                detail TEXT
+            );
+            """),
+    ];
+}
