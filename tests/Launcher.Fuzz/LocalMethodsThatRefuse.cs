@@ -9,10 +9,23 @@ namespace Launcher.Fuzz;
 /// </summary>
 internal static class LocalMethodsThatRefuse
 {
-    public static RpcHandlerTable Table { get; } = Refusing(Refusing(Refusing(Refusing(Refusing(Refusing(Refusing(
-        new RpcHandlerTable(),
-        Methods.DaemonStatus), Methods.AgentRegister), Methods.NotificationSend), Methods.NotificationAck),
-        Methods.IdentityGet), Methods.IdentityProve), Methods.IdentityReset);
+    public static RpcHandlerTable Table { get; } = Build();
+
+    private static RpcHandlerTable Build()
+    {
+        var table = new RpcHandlerTable();
+        Refusing(table, Methods.DaemonStatus);
+        Refusing(table, Methods.AgentRegister);
+        Refusing(table, Methods.NotificationSend);
+        Refusing(table, Methods.NotificationAck);
+        Refusing(table, Methods.IdentityGet);
+        Refusing(table, Methods.IdentityProve);
+        Refusing(table, Methods.IdentityReset);
+        Refusing(table, Methods.FleetEnroll);
+        Refusing(table, Methods.FleetStatus);
+        Refusing(table, Methods.FleetLeave);
+        return table;
+    }
 
     private static RpcHandlerTable Refusing<TParams, TResult>(RpcHandlerTable table, RpcMethod<TParams, TResult> method) =>
         table.Add(method, static (_, _, _) => throw new RpcException(ErrorCodes.AccessDenied, "refused by the fuzz harness"));
