@@ -38,7 +38,8 @@ internal sealed class NotificationService : BackgroundService
             request.AllUsers ? null : request.Uid,
             request.Title,
             request.Body,
-            request.Url,
+            // Validation accepted the URL, so it normalises; the normalised form is what agents receive.
+            request.Url is null ? null : NotificationTextRules.NormalizeUrl(request.Url, out _),
             request.Actions,
             now,
             now + lifetime);
