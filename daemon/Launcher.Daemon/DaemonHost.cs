@@ -41,6 +41,7 @@ internal static class DaemonHost
         builder.Services.AddSingleton(_ => CodeSigningVerifierFactory.Create(options.ClientRequirement));
         builder.Services.AddSingleton(_ => new NotificationStore(Path.Combine(options.StateDirectory, "outbox.db")));
         builder.Services.AddSingleton(_ => KeyStoreFactory.Create(options));
+        builder.Services.AddSingleton(sp => new UserKeyProof(sp.GetRequiredService<SessionRegistry>(), options, ConsoleUser.Read, sp.GetRequiredService<ILogger<UserKeyProof>>()));
         builder.Services.AddSingleton<IdentityService>();
         builder.Services.AddSingleton<NotificationService>();
         builder.Services.AddSingleton<IMethodModule, StatusMethods>();

@@ -70,4 +70,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 121, Level = LogLevel.Warning, Message = "Key store: {Warning}")]
     public static partial void KeyStoreWarning(ILogger logger, string warning);
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Refused the user-key proof of uid {Uid}: {Reason}")]
+    public static partial void UserKeyProofRefused(ILogger logger, uint uid, string reason);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "The machine key is unusable: proof {ProofId} signed by the {KeyClass} user key of uid {Uid}")]
+    public static partial void UserKeyProofServed(ILogger logger, uint uid, string keyClass, string proofId);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Refused the user key of {Caller} at agent/register: {Reason}")]
+    public static partial void UserKeyRefused(ILogger logger, string caller, string reason);
 }

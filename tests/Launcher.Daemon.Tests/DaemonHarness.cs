@@ -21,7 +21,7 @@ internal sealed class DaemonHarness : IAsyncDisposable
     private readonly List<JsonRpcConnection> _connections = [];
     private readonly bool _ownsDirectory;
 
-    public DaemonHarness(TempDirectory? directory = null, bool allowUserKeyFallback = false)
+    public DaemonHarness(TempDirectory? directory = null, bool allowUserKeyFallback = false, IReadOnlyList<uint>? userKeyUids = null, Func<uint?>? consoleUser = null)
     {
         _ownsDirectory = directory is null;
         Directory = directory ?? new TempDirectory();
@@ -32,12 +32,13 @@ internal sealed class DaemonHarness : IAsyncDisposable
             Dev = true,
             KeyStore = "software",
             AllowUserKeyFallback = allowUserKeyFallback,
+            UserKeyUids = userKeyUids ?? [],
         };
         Sessions = new SessionRegistry();
         Store = new NotificationStore(Directory.File("outbox.db"));
         Notifications = new NotificationService(Store, Sessions, Options, TimeProvider.System, NullLogger<NotificationService>.Instance);
         KeyStore = new SoftwareKeyStore(Directory.File(KeyStoreFactory.SoftwareKeyFile), KeyClasses.Software);
-        Identity = new IdentityService(new KeyStoreSelection(KeyStore, []), Options, new MachineFactsInfo { OsName = "Test" }, Sessions, TimeProvider.System, NullLogger<IdentityService>.Instance);
+        Identity = new IdentityService(new KeyStoreSelection(KeyStore, []), Options, new MachineFactsInfo { OsName = "Test" }, new UserKeyProof(Sessions, Options, consoleUser ?? (() => null), NullLogger<UserKeyProof>.Instance), TimeProvider.System, NullLogger<IdentityService>.Instance);
         Identity.Initialize();
         Registry = new MethodRegistry(
             [

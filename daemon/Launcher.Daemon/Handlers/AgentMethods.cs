@@ -1,6 +1,7 @@
 using Launcher.Contracts;
 using Launcher.Contracts.Agents;
 using Launcher.Daemon.Dispatch;
+using Launcher.Daemon.Identity;
 using Launcher.Daemon.Ipc;
 using Launcher.Daemon.Notifications;
 using Launcher.Rpc;
@@ -34,6 +35,14 @@ internal sealed class AgentMethods : IMethodModule
         {
             Log.Denied(_logger, Methods.AgentRegister.Name, session.Caller.ToString(), $"claimed uid {claimed}");
             throw new RpcException(ErrorCodes.AccessDenied, $"This connection belongs to uid {uid}; it cannot register for uid {claimed}.");
+        }
+
+        if (request.UserKey is { } userKey && !UserKeyClasses.CanBack(userKey.KeyClass))
+        {
+            // The key class travels into proofs; only accept a class this platform can actually hold.
+            string reason = $"userKey.keyClass {userKey.KeyClass} is not possible on this platform (no Secure Enclave here); offer {KeyClasses.UserSoftware}.";
+            Log.UserKeyRefused(_logger, session.Caller.ToString(), reason);
+            throw new RpcException(RpcErrorCodes.InvalidParams, reason);
         }
 
         string agentId = $"a{session.Id}-{uid}";
