@@ -45,4 +45,15 @@ public sealed class RpcLimits
 
     /// <summary>Bound on writing one message to a peer that does not read.</summary>
     public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The window of the peer-caused log budget (<see cref="MaxPeerLogLinesPerConnection"/>,
+    /// <see cref="MaxPeerLogLinesPerUid"/>): lines over the budget are counted and summarised, not written.</summary>
+    public TimeSpan PeerLogInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Log lines one connection's input (malformed or unknown messages, denials) may cause per interval.</summary>
+    public int MaxPeerLogLinesPerConnection { get; init; } = 10;
+
+    /// <summary>Log lines the input of all connections of one uid may cause per interval (the daemon shares this
+    /// budget among a uid's connections).</summary>
+    public int MaxPeerLogLinesPerUid { get; init; } = 40;
 }

@@ -38,6 +38,7 @@ internal static class DaemonHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DaemonInfo>();
         builder.Services.AddSingleton<SessionRegistry>();
+        builder.Services.AddSingleton<PeerBudgets>();
         builder.Services.AddSingleton(_ => CodeSigningVerifierFactory.Create(options.ClientRequirement));
         builder.Services.AddSingleton(_ => new NotificationStore(Path.Combine(options.StateDirectory, "outbox.db")));
         builder.Services.AddSingleton(_ => KeyStoreFactory.Create(options));

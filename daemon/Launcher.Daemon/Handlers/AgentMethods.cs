@@ -33,7 +33,11 @@ internal sealed class AgentMethods : IMethodModule
         uint uid = session.Caller.Uid;
         if (request.Uid is uint claimed && claimed != uid)
         {
-            Log.Denied(_logger, Methods.AgentRegister.Name, session.Caller.ToString(), $"claimed uid {claimed}");
+            if (session.Connection.LogThrottle.Allow(_logger))
+            {
+                Log.Denied(_logger, Methods.AgentRegister.Name, session.Caller.ToString(), $"claimed uid {claimed}");
+            }
+
             throw new RpcException(ErrorCodes.AccessDenied, $"This connection belongs to uid {uid}; it cannot register for uid {claimed}.");
         }
 
@@ -41,7 +45,11 @@ internal sealed class AgentMethods : IMethodModule
         {
             // The key class travels into proofs; only accept a class this platform can actually hold.
             string reason = $"userKey.keyClass {userKey.KeyClass} is not possible on this platform (no Secure Enclave here); offer {KeyClasses.UserSoftware}.";
-            Log.UserKeyRefused(_logger, session.Caller.ToString(), reason);
+            if (session.Connection.LogThrottle.Allow(_logger))
+            {
+                Log.UserKeyRefused(_logger, session.Caller.ToString(), reason);
+            }
+
             throw new RpcException(RpcErrorCodes.InvalidParams, reason);
         }
 
@@ -54,7 +62,11 @@ internal sealed class AgentMethods : IMethodModule
         // Agents are long-lived by design; the per-uid connection cap bounds them instead of the idle timeout.
         session.Connection.IdleTimeout = null;
         _sessions.AddAgent(session);
-        Log.AgentRegistered(_logger, agentId, uid, session.Caller.Pid, request.Presenter ?? "unknown");
+        if (session.Connection.LogThrottle.Allow(_logger))
+        {
+            Log.AgentRegistered(_logger, agentId, uid, session.Caller.Pid, RpcLogText.Escape(request.Presenter ?? "unknown"));
+        }
+
         int pending = _notifications.PendingCount(uid);
 
         // Delivered off the read loop; the agent serves notification/show from the moment it connects, so the

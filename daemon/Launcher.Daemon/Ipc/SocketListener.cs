@@ -30,11 +30,13 @@ internal sealed class SocketListener : BackgroundService
     private readonly ILogger<SocketListener> _logger;
     private readonly TimeProvider _time;
     private readonly ICodeSigningVerifier _codeSigning;
+    private readonly PeerBudgets _budgets;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Socket? _listener;
 
-    public SocketListener(DaemonOptions options, MethodRegistry methods, SessionRegistry sessions, ILoggerFactory loggers, TimeProvider time, ICodeSigningVerifier codeSigning)
+    public SocketListener(DaemonOptions options, MethodRegistry methods, SessionRegistry sessions, ILoggerFactory loggers, TimeProvider time, ICodeSigningVerifier codeSigning, PeerBudgets budgets)
     {
+        _budgets = budgets;
         _codeSigning = codeSigning;
         _options = options;
         _methods = methods;
@@ -112,7 +114,11 @@ internal sealed class SocketListener : BackgroundService
         if (!caller.IsAdmin && !_codeSigning.Satisfies(peer, out string unsigned))
         {
             // Checked before a single request byte is read (see docs/macos.md on audit-token timing).
-            Log.ConnectionRefused(_logger, caller.ToString(), unsigned);
+            if (_budgets.LogThrottleFor(caller.Uid).Allow(_logger))
+            {
+                Log.ConnectionRefused(_logger, caller.ToString(), unsigned);
+            }
+
             RefuseAndClose(client, "the client's code signature does not satisfy the daemon's requirement");
             client.Dispose();
             return;
@@ -122,12 +128,17 @@ internal sealed class SocketListener : BackgroundService
         var connection = new JsonRpcConnection(transport, _methods.Table, _options.Limits, _loggers.CreateLogger("Launcher.Rpc"), _time)
         {
             Name = caller.ToString(),
+            LogThrottle = _budgets.NewConnectionLogThrottle(caller.Uid),
         };
         var session = new Session(caller, connection);
         connection.State = session;
         if (!_sessions.TryAdd(session, _options.Limits.MaxConnections, _options.Limits.MaxConnectionsPerUid, out string? reason))
         {
-            Log.ConnectionRefused(_logger, caller.ToString(), reason!);
+            if (_budgets.LogThrottleFor(caller.Uid).Allow(_logger))
+            {
+                Log.ConnectionRefused(_logger, caller.ToString(), reason!);
+            }
+
             RefuseAndClose(client, reason!);
             _ = connection.DisposeAsync().AsTask();
             return;
@@ -139,7 +150,7 @@ internal sealed class SocketListener : BackgroundService
             async _ =>
             {
                 _sessions.Remove(session);
-                Log.ConnectionEnded(_logger, caller.ToString(), connection.CloseReason ?? "closed");
+                Log.ConnectionEnded(_logger, caller.ToString(), RpcLogText.Escape(connection.CloseReason ?? "closed"));
                 await connection.DisposeAsync().ConfigureAwait(false);
             },
             CancellationToken.None,

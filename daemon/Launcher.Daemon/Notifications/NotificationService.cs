@@ -67,7 +67,11 @@ internal sealed class NotificationService : BackgroundService
             Log.NotificationAcked(_logger, request.Id, uid, request.Outcome);
             if (request.Outcome == NotificationOutcomes.Failed)
             {
-                Log.NotificationFailedInSession(_logger, request.Id, uid, request.Detail ?? "no detail");
+                if (session.Connection.LogThrottle.Allow(_logger))
+                {
+                    Log.NotificationFailedInSession(_logger, request.Id, uid, RpcLogText.Escape(request.Detail ?? "no detail"));
+                }
+
             }
         }
 
@@ -122,7 +126,7 @@ internal sealed class NotificationService : BackgroundService
         catch (Exception ex) when (ex is RpcConnectionLostException or IOException or OperationCanceledException or ObjectDisposedException)
         {
             // Still pending in the store: it goes out again when an agent of this uid connects.
-            Log.DeliveryFailed(_logger, show.Id, agent.AgentId ?? "?", ex.Message);
+            Log.DeliveryFailed(_logger, show.Id, agent.AgentId ?? "?", RpcLogText.Escape(ex.Message));
         }
     }
 }
