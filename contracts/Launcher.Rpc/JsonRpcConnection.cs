@@ -296,7 +296,15 @@ public sealed class JsonRpcConnection : IAsyncDisposable
                     default:
                         if (LogThrottle.Allow(_logger))
                         {
-                            Log.FramingBroken(_logger, Name, message.Error!);
+                            if (message.ErrorCode == RpcErrorCodes.ServerBusy)
+                            {
+                                // Not broken framing: a limit on unfinished messages (time or bytes) was reached.
+                                Log.ClosingForLimit(_logger, Name, message.Error!);
+                            }
+                            else
+                            {
+                                Log.FramingBroken(_logger, Name, message.Error!);
+                            }
                         }
 
                         await TrySendErrorAsync(null, message.ErrorCode, message.Error!).ConfigureAwait(false);

@@ -37,7 +37,11 @@ internal sealed partial class ChildProcess : IAsyncDisposable
         }
     }
 
-    public static ChildProcess Start(string dll, IEnumerable<string> arguments, uint? uid = null, string? workingDirectory = null, IDictionary<string, string>? environment = null)
+    public static ChildProcess Start(string dll, IEnumerable<string> arguments, uint? uid = null, string? workingDirectory = null, IDictionary<string, string>? environment = null) =>
+        StartProgram("dotnet", [dll, .. arguments], uid, workingDirectory, environment);
+
+    /// <summary>Starts any program on PATH (node for attack scripts, say), as <paramref name="uid"/> when given.</summary>
+    public static ChildProcess StartProgram(string program, IEnumerable<string> arguments, uint? uid = null, string? workingDirectory = null, IDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo
         {
@@ -54,7 +58,7 @@ internal sealed partial class ChildProcess : IAsyncDisposable
             Directory.CreateDirectory(home);
             Chown(home, other);
             info.FileName = "setpriv";
-            foreach (string a in new[] { $"--reuid={other}", $"--regid={other}", "--clear-groups", "--", "dotnet" })
+            foreach (string a in new[] { $"--reuid={other}", $"--regid={other}", "--clear-groups", "--", program })
             {
                 info.ArgumentList.Add(a);
             }
@@ -64,10 +68,9 @@ internal sealed partial class ChildProcess : IAsyncDisposable
         }
         else
         {
-            info.FileName = "dotnet";
+            info.FileName = program;
         }
 
-        info.ArgumentList.Add(dll);
         foreach (string argument in arguments)
         {
             info.ArgumentList.Add(argument);

@@ -13,6 +13,12 @@ internal static class Requirements
     public static string? MissingRoot() =>
         ProcessIdentity.EffectiveUid == 0 ? null : "needs root to run the daemon for real and agents under other uids (CI runs as root)";
 
+    public static string? MissingNode()
+    {
+        string[] path = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':');
+        return path.Any(p => File.Exists(Path.Combine(p, "node"))) ? null : "node is not installed (attack scripts run in it): run scripts/setup.sh";
+    }
+
     public static string? MissingSwtpm()
     {
         string[] path = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':');

@@ -124,7 +124,11 @@ internal sealed class SocketListener : BackgroundService
             return;
         }
 
-        var transport = new HeaderDelimitedTransport(new NetworkStream(client, ownsSocket: true), _options.Limits);
+        var transport = new HeaderDelimitedTransport(new NetworkStream(client, ownsSocket: true), _options.Limits)
+        {
+            BufferBudget = _budgets.BufferBudgetFor(caller),
+            TimeProvider = _time,
+        };
         var connection = new JsonRpcConnection(transport, _methods.Table, _options.Limits, _loggers.CreateLogger("Launcher.Rpc"), _time)
         {
             Name = caller.ToString(),
