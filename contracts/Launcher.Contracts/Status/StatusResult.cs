@@ -30,6 +30,9 @@ public sealed record StatusResult
     /// <summary>The identity state: <c>ready</c>, <c>lost</c> or <c>unavailable</c>.</summary>
     public string? IdentityState { get; init; }
 
+    /// <summary>The outbox's health as found at start (null from daemons before it existed).</summary>
+    public OutboxHealth? Outbox { get; init; }
+
     /// <summary>Warnings an admin should see (e.g. a software key where hardware was expected).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

@@ -67,7 +67,17 @@ internal sealed class AgentMethods : IMethodModule
             Log.AgentRegistered(_logger, agentId, uid, session.Caller.Pid, RpcLogText.Escape(request.Presenter ?? "unknown"));
         }
 
-        int pending = _notifications.PendingCount(uid);
+        int pending;
+        try
+        {
+            pending = _notifications.PendingCount(uid);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            // An outbox damaged while running must not stop agents from registering; delivery retries on the sweep.
+            pending = 0;
+        }
+
 
         // Delivered off the read loop; the agent serves notification/show from the moment it connects, so the
         // order against this result does not matter, and its acks pass because the session is registered already.
