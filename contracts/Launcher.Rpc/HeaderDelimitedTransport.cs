@@ -12,6 +12,9 @@ namespace Launcher.Rpc;
 /// </summary>
 public sealed class HeaderDelimitedTransport : IRpcTransport
 {
+    // The most one read from the stream adds to what the transport holds.
+    private const int ReadChunkBytes = 16 * 1024;
+
     private static ReadOnlySpan<byte> ContentLengthName => "Content-Length"u8;
     private static ReadOnlySpan<byte> ContentTypeName => "Content-Type"u8;
 
@@ -20,13 +23,17 @@ public sealed class HeaderDelimitedTransport : IRpcTransport
     private readonly Stream? _stream;
     private readonly RpcLimits _limits;
     private int _pendingBodyLength = -1;
+    private long _reserved;
+    private long _messageStarted;
     private bool _aborted;
     private byte[]? _lineBuffer;
 
     /// <summary>Frames messages over a connected stream (a Unix socket's NetworkStream, a pipe).</summary>
     public HeaderDelimitedTransport(Stream stream, RpcLimits limits)
         : this(
-            PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4096, leaveOpen: true)),
+            // Zero-byte reads: a connection waiting for its peer holds no buffer (Kestrel waits the same way), so a
+            // thousand quiet agents cost no read buffers at all.
+            PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: ReadChunkBytes, minimumReadSize: 4096, leaveOpen: true, useZeroByteReads: true)),
             PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true)),
             limits)
     {
@@ -40,6 +47,16 @@ public sealed class HeaderDelimitedTransport : IRpcTransport
         _writer = writer ?? throw new ArgumentNullException(nameof(writer));
         _limits = limits ?? throw new ArgumentNullException(nameof(limits));
     }
+
+    /// <summary>
+    /// The budget the bytes of unfinished messages held by this transport count against (null: none beyond
+    /// <see cref="RpcLimits.MaxMessageBytes"/>). When the next bytes would cross it, the read ends the connection
+    /// with <see cref="RpcErrorCodes.ServerBusy"/>.
+    /// </summary>
+    public RpcBufferBudget? BufferBudget { get; init; }
+
+    /// <summary>The clock for <see cref="RpcLimits.MessageCompletionTimeout"/>.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <inheritdoc />
     public async ValueTask<TransportMessage> ReadAsync(Func<ValueTask>? beforeWait, CancellationToken cancellationToken)
@@ -59,7 +76,30 @@ public sealed class HeaderDelimitedTransport : IRpcTransport
                     await beforeWait().ConfigureAwait(false);
                 }
 
-                result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                if (_messageStarted == 0)
+                {
+                    result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    // Mid-message: the rest must come before the message's deadline, agents included.
+                    TimeSpan left = _limits.MessageCompletionTimeout - TimeProvider.GetElapsedTime(_messageStarted);
+                    if (left <= TimeSpan.Zero)
+                    {
+                        return Unfinished();
+                    }
+
+                    using var deadline = new CancellationTokenSource(left, TimeProvider);
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+                    try
+                    {
+                        result = await _reader.ReadAsync(linked.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                    {
+                        return Unfinished();
+                    }
+                }
             }
 
             ReadOnlySequence<byte> buffer = result.Buffer;
@@ -68,13 +108,31 @@ public sealed class HeaderDelimitedTransport : IRpcTransport
             {
                 case ParseOutcome.Complete:
                     _reader.AdvanceTo(buffer.Start);
+                    _messageStarted = 0;
+                    ReleaseReservation();
                     return message;
                 case ParseOutcome.Broken:
                     _reader.AdvanceTo(buffer.End);
+                    ReleaseReservation();
                     return message;
                 default:
                     // Nothing consumed beyond a parsed header block; everything examined.
                     _reader.AdvanceTo(buffer.Start, result.Buffer.End);
+                    long held = buffer.Length;
+                    if (held > 0 && _messageStarted == 0)
+                    {
+                        _messageStarted = TimeProvider.GetTimestamp();
+                    }
+
+                    // Reserved with room for the next read, so what the budget allows is what memory holds.
+                    if (BufferBudget is not null && !BufferBudget.TryResize(ref _reserved, held + ReadChunkBytes, out RpcBufferBudget? full))
+                    {
+                        ReleaseReservation();
+                        return TransportMessage.Broken(
+                            $"{full!.Name} holds {full.Held} bytes of unfinished messages, the limit is {full.Limit}; closing the connection that would go over it.",
+                            RpcErrorCodes.ServerBusy);
+                    }
+
                     break;
             }
 
@@ -127,6 +185,7 @@ public sealed class HeaderDelimitedTransport : IRpcTransport
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        ReleaseReservation();
         await _reader.CompleteAsync().ConfigureAwait(false);
 
         // Completing a stream's writer normally flushes what is still buffered. After Abort the stream is gone
@@ -146,6 +205,22 @@ public sealed class HeaderDelimitedTransport : IRpcTransport
         if (_stream is not null)
         {
             await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private TransportMessage Unfinished()
+    {
+        ReleaseReservation();
+        return TransportMessage.Broken(
+            $"A message was left unfinished for {_limits.MessageCompletionTimeout.TotalSeconds:0.#} s after its first byte arrived.",
+            RpcErrorCodes.ServerBusy);
+    }
+
+    private void ReleaseReservation()
+    {
+        if (BufferBudget is not null && _reserved > 0)
+        {
+            BufferBudget.TryResize(ref _reserved, 0, out _);
         }
     }
 

@@ -60,6 +60,7 @@ public sealed class JsonRpcConnection : IAsyncDisposable
         _time = timeProvider ?? TimeProvider.System;
         _idleTimeout = _limits.IdleTimeout;
         _json = new Utf8JsonWriter(_scratch, new JsonWriterOptions { SkipValidation = true });
+        LogThrottle = new RpcLogThrottle("this connection's peer", _limits.MaxPeerLogLinesPerConnection, _limits.PeerLogInterval, _time);
 
         // On the connection's clock like every other bound. Not a CancellationTokenSource with CancelAfter/TryReset:
         // with a TimeProvider other than System, TryReset reports success without stopping the provider's timer,
@@ -69,6 +70,14 @@ public sealed class JsonRpcConnection : IAsyncDisposable
 
     /// <summary>A name for logs (e.g. "uid 501 pid 812").</summary>
     public string Name { get; set; } = "connection";
+
+    /// <summary>
+    /// The budget of log lines this peer's input may cause (malformed or unknown messages, refused calls, limits it
+    /// ran into); by default one of this connection's own (<see cref="RpcLimits.MaxPeerLogLinesPerConnection"/>).
+    /// The daemon gives each connection one with a parent shared by the connections of its uid. Set before
+    /// <see cref="Start"/>.
+    /// </summary>
+    public RpcLogThrottle LogThrottle { get; set; }
 
     /// <summary>The owner's per-connection state (the daemon's session, the agent's client).</summary>
     public object? State { get; set; }
@@ -194,7 +203,8 @@ public sealed class JsonRpcConnection : IAsyncDisposable
             return;
         }
 
-        Log.ConnectionClosed(_logger, Name, reason);
+        Log.ConnectionClosed(_logger, Name, RpcLogText.Escape(reason));
+        LogThrottle.Flush(_logger);
         try
         {
             _closed.Cancel();
@@ -284,7 +294,19 @@ public sealed class JsonRpcConnection : IAsyncDisposable
                         Close("the peer closed the connection");
                         return;
                     default:
-                        Log.FramingBroken(_logger, Name, message.Error!);
+                        if (LogThrottle.Allow(_logger))
+                        {
+                            if (message.ErrorCode == RpcErrorCodes.ServerBusy)
+                            {
+                                // Not broken framing: a limit on unfinished messages (time or bytes) was reached.
+                                Log.ClosingForLimit(_logger, Name, message.Error!);
+                            }
+                            else
+                            {
+                                Log.FramingBroken(_logger, Name, message.Error!);
+                            }
+                        }
+
                         await TrySendErrorAsync(null, message.ErrorCode, message.Error!).ConfigureAwait(false);
                         Close("broken framing: " + message.Error);
                         return;
@@ -398,7 +420,11 @@ public sealed class JsonRpcConnection : IAsyncDisposable
             // Never answer something that claims to be a response: the peer would answer our answer.
             if (hasResult || hasError)
             {
-                Log.BadMessage(_logger, Name, RpcErrorCodes.InvalidRequest, "malformed response ignored");
+                if (LogThrottle.Allow(_logger))
+                {
+                    Log.BadMessage(_logger, Name, RpcErrorCodes.InvalidRequest, "malformed response ignored");
+                }
+
                 return;
             }
 
@@ -608,6 +634,7 @@ public sealed class JsonRpcConnection : IAsyncDisposable
 
     private (int Code, string Message, JsonElement? Data) InternalError(string method, Exception exception)
     {
+        // Not throttled: an internal error is a bug on this side, and the incident id must be findable in the log.
         string incident = Guid.NewGuid().ToString("N")[..12];
         Log.HandlerFailed(_logger, exception, Name, method, incident);
         return (RpcErrorCodes.InternalError, $"Internal error (incident {incident}).", null);
@@ -617,7 +644,11 @@ public sealed class JsonRpcConnection : IAsyncDisposable
     {
         if (id.IsString || !_pending.TryRemove(id.Number, out PendingCall? pending))
         {
-            Log.UnknownResponse(_logger, Name, id.ToString());
+            if (LogThrottle.Allow(_logger))
+            {
+                Log.UnknownResponse(_logger, Name, RpcLogText.Escape(id.ToString()));
+            }
+
             return;
         }
 
@@ -660,7 +691,11 @@ public sealed class JsonRpcConnection : IAsyncDisposable
     {
         if (id is null)
         {
-            Log.NotificationDropped(_logger, Name, Truncate(method), code, reason);
+            if (LogThrottle.Allow(_logger))
+            {
+                Log.NotificationDropped(_logger, Name, RpcLogText.Escape(Truncate(method)), code, RpcLogText.Escape(reason));
+            }
+
             return;
         }
 
@@ -669,7 +704,11 @@ public sealed class JsonRpcConnection : IAsyncDisposable
 
     private void Reject(RpcId? id, int code, string reason)
     {
-        Log.BadMessage(_logger, Name, code, reason);
+        if (LogThrottle.Allow(_logger))
+        {
+            Log.BadMessage(_logger, Name, code, RpcLogText.Escape(reason));
+        }
+
         _ = TrySendErrorAsync(id, code, reason, flush: false);
     }
 
@@ -895,7 +934,11 @@ public sealed class JsonRpcConnection : IAsyncDisposable
     {
         if (Volatile.Read(ref _flushing))
         {
-            Log.ClosingForLimit(_logger, Name, "the peer did not read for " + _limits.WriteTimeout.TotalSeconds + " s");
+            if (LogThrottle.Allow(_logger))
+            {
+                Log.ClosingForLimit(_logger, Name, "the peer did not read for " + _limits.WriteTimeout.TotalSeconds + " s");
+            }
+
             Close("write timeout");
         }
     }
@@ -930,7 +973,11 @@ public sealed class JsonRpcConnection : IAsyncDisposable
         if (!busy && quiet >= limit)
         {
             string reason = _sawFirstMessage ? $"idle for {limit.TotalSeconds:0.#} s" : $"no complete message within {limit.TotalSeconds:0.#} s";
-            Log.ClosingForLimit(_logger, Name, reason);
+            if (LogThrottle.Allow(_logger))
+            {
+                Log.ClosingForLimit(_logger, Name, reason);
+            }
+
             Close(reason);
             return;
         }

@@ -37,4 +37,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "{Connection}: the transport failed unexpectedly")]
     public static partial void ReadLoopFailed(ILogger logger, Exception exception, string connection);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Suppressed {Count} log messages caused by {Peer} in the last {Seconds} s")]
+    public static partial void PeerLogSuppressed(ILogger logger, long count, string peer, double seconds);
 }

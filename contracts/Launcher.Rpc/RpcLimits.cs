@@ -65,4 +65,26 @@ public sealed class RpcLimits
 
     /// <summary>Bound on writing one message to a peer that does not read.</summary>
     public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Time a message may take to arrive once its first byte did (registered agents included): a peer
+    /// cannot hold a half-sent message, and the memory it occupies, for longer.</summary>
+    public TimeSpan MessageCompletionTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Bytes of unfinished incoming messages all connections of one uid may hold at once; a connection
+    /// whose next bytes would cross it is closed.</summary>
+    public long MaxUnfinishedBytesPerUid { get; init; } = 16L * 1024 * 1024;
+
+    /// <summary>Bytes of unfinished incoming messages all non-admin connections together may hold at once.</summary>
+    public long MaxUnfinishedBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>The window of the peer-caused log budget (<see cref="MaxPeerLogLinesPerConnection"/>,
+    /// <see cref="MaxPeerLogLinesPerUid"/>): lines over the budget are counted and summarised, not written.</summary>
+    public TimeSpan PeerLogInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Log lines one connection's input (malformed or unknown messages, denials) may cause per interval.</summary>
+    public int MaxPeerLogLinesPerConnection { get; init; } = 10;
+
+    /// <summary>Log lines the input of all connections of one uid may cause per interval (the daemon shares this
+    /// budget among a uid's connections).</summary>
+    public int MaxPeerLogLinesPerUid { get; init; } = 40;
 }

@@ -23,13 +23,14 @@ internal static class DaemonCommandLine
         keyStore.AcceptOnlyFromAmong("auto", "secure-enclave", "tpm", "software");
         var tcti = new Option<string>("--tpm-tcti") { Description = "The TPM's TCTI (Linux).", DefaultValueFactory = _ => "device:/dev/tpmrm0" };
         var userKeyFallback = new Option<bool>("--allow-user-key-fallback") { Description = "Let a logged-in user's agent sign proofs when the machine key is unusable." };
+        var userKeyUids = new Option<uint[]>("--user-key-uids") { Description = "Uids whose agents may serve the user-key fallback, in order (default: the console user only).", AllowMultipleArgumentsPerToken = true };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Trace, Debug, Information, Warning, Error.", DefaultValueFactory = _ => LogLevel.Information };
         var requirement = new Option<string?>("--client-requirement") { Description = "macOS: the code-signing requirement non-root clients must satisfy." };
         var redelivery = new Option<double>("--redelivery-seconds") { Description = "How often unacknowledged notifications are re-sent to connected agents.", DefaultValueFactory = _ => 60 };
 
         var run = new Command("run", "Run the daemon in the foreground (launchd and systemd start it this way).")
         {
-            socket, stateDir, dev, keyStore, tcti, userKeyFallback, logLevel, redelivery, requirement,
+            socket, stateDir, dev, keyStore, tcti, userKeyFallback, userKeyUids, logLevel, redelivery, requirement,
         };
         run.SetAction(parse =>
         {
@@ -49,6 +50,7 @@ internal static class DaemonCommandLine
                 KeyStore = parse.GetValue(keyStore)!,
                 TpmTcti = parse.GetValue(tcti)!,
                 AllowUserKeyFallback = parse.GetValue(userKeyFallback),
+                UserKeyUids = parse.GetValue(userKeyUids) ?? [],
                 RedeliveryInterval = TimeSpan.FromSeconds(Math.Max(0.1, parse.GetValue(redelivery))),
                 ExtraAdminUid = isDev ? euid : null,
                 ClientRequirement = parse.GetValue(requirement),

@@ -43,10 +43,12 @@ internal static class DaemonHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DaemonInfo>();
         builder.Services.AddSingleton<SessionRegistry>();
+        builder.Services.AddSingleton<PeerBudgets>();
         builder.Services.AddSingleton(_ => CodeSigningVerifierFactory.Create(options.ClientRequirement));
-        builder.Services.AddSingleton(_ => new NotificationStore(Path.Combine(options.StateDirectory, "outbox.db")));
+        builder.Services.AddSingleton(sp => new NotificationStore(Path.Combine(options.StateDirectory, "outbox.db"), sp.GetRequiredService<ILogger<NotificationStore>>(), TimeProvider.System));
         builder.Services.AddSingleton(_ => KeyStoreFactory.Create(options));
         builder.Services.AddSingleton<FleetMachineId>();
+        builder.Services.AddSingleton(sp => new UserKeyProof(sp.GetRequiredService<SessionRegistry>(), options, ConsoleUser.Read, sp.GetRequiredService<ILogger<UserKeyProof>>()));
         builder.Services.AddSingleton<IdentityService>();
         builder.Services.AddSingleton<NotificationService>();
         builder.Services.AddSingleton<IMethodModule, StatusMethods>();

@@ -21,6 +21,13 @@ internal sealed class DaemonOptions
     /// <summary>Whether a proof may be signed with an agent's user key when the machine key is unusable.</summary>
     public bool AllowUserKeyFallback { get; init; }
 
+    /// <summary>
+    /// The uids whose agents may serve the user-key fallback, in order of preference (<c>--user-key-uids</c>). Empty:
+    /// the console user (Linux: the active session of seat0; macOS: the owner of /dev/console), and nobody when no
+    /// one is logged in at the console. Never "whichever agent registered last".
+    /// </summary>
+    public IReadOnlyList<uint> UserKeyUids { get; init; } = [];
+
     /// <summary>Lifetime of a notification sent without one.</summary>
     public TimeSpan DefaultNotificationLifetime { get; init; } = TimeSpan.FromDays(1);
 

@@ -155,4 +155,24 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 416, Level = LogLevel.Error, Message = "Fleet link: an attempt failed unexpectedly; the link retries later")]
     public static partial void FleetLinkFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Refused the user-key proof of uid {Uid}: {Reason}")]
+    public static partial void UserKeyProofRefused(ILogger logger, uint uid, string reason);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "The machine key is unusable: proof {ProofId} signed by the {KeyClass} user key of uid {Uid}")]
+    public static partial void UserKeyProofServed(ILogger logger, uint uid, string keyClass, string proofId);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Refused the user key of {Caller} at agent/register: {Reason}")]
+    public static partial void UserKeyRefused(ILogger logger, string caller, string reason);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Critical, Message = "OUTBOX DAMAGED: {Reason}; {Lost} committed notifications are no longer in the outbox. The daemon continues (identity and proofs are unaffected); `launcherctl status` shows this until the next start")]
+    public static partial void OutboxDamaged(ILogger logger, string reason, long lost);
+
+    [LoggerMessage(EventId = 204, Level = LogLevel.Error, Message = "The broken outbox was moved to {Path} (kept for forensics); a new, empty outbox was created")]
+    public static partial void OutboxMovedAside(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 205, Level = LogLevel.Warning, Message = "The outbox's committed count in {Path} is unreadable ({Problem}); it is rewritten from the database, and a loss before this start cannot be told")]
+    public static partial void OutboxCountUnreadable(ILogger logger, string path, string problem);
+
+    [LoggerMessage(EventId = 206, Level = LogLevel.Error, Message = "Recording the outbox's committed count in {Path} failed; the notifications are stored, but a later loss of them may go unnoticed until the next successful write")]
+    public static partial void OutboxCountWriteFailed(ILogger logger, Exception exception, string path);
 }

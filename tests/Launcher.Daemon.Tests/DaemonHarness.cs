@@ -22,7 +22,7 @@ internal sealed class DaemonHarness : IAsyncDisposable
     private readonly List<JsonRpcConnection> _connections = [];
     private readonly bool _ownsDirectory;
 
-    public DaemonHarness(TempDirectory? directory = null, bool allowUserKeyFallback = false, MachineFactsInfo? facts = null, FleetLinkOptions? fleet = null, TimeProvider? fleetTime = null)
+    public DaemonHarness(TempDirectory? directory = null, bool allowUserKeyFallback = false, MachineFactsInfo? facts = null, FleetLinkOptions? fleet = null, TimeProvider? fleetTime = null, IReadOnlyList<uint>? userKeyUids = null, Func<uint?>? consoleUser = null)
     {
         _ownsDirectory = directory is null;
         Directory = directory ?? new TempDirectory();
@@ -34,13 +34,14 @@ internal sealed class DaemonHarness : IAsyncDisposable
             KeyStore = "software",
             AllowUserKeyFallback = allowUserKeyFallback,
             Fleet = fleet ?? new FleetLinkOptions(),
+            UserKeyUids = userKeyUids ?? [],
         };
         Sessions = new SessionRegistry();
         Inventory = StateInventory.Take(Directory.Path);
         Store = new NotificationStore(Directory.File("outbox.db"));
         Notifications = new NotificationService(Store, Sessions, Options, TimeProvider.System, NullLogger<NotificationService>.Instance);
         KeyStore = new SoftwareKeyStore(Directory.File(KeyStoreFactory.SoftwareKeyFile), KeyClasses.Software);
-        Identity = new IdentityService(new KeyStoreSelection(KeyStore, []), Options, facts ?? new MachineFactsInfo { OsName = "Test" }, Inventory, Sessions, TimeProvider.System, NullLogger<IdentityService>.Instance, MachineId);
+        Identity = new IdentityService(new KeyStoreSelection(KeyStore, []), Options, facts ?? new MachineFactsInfo { OsName = "Test" }, Inventory, new UserKeyProof(Sessions, Options, consoleUser ?? (() => null), NullLogger<UserKeyProof>.Instance), TimeProvider.System, NullLogger<IdentityService>.Instance, MachineId);
         Identity.Initialize();
         Fleet = new FleetLink(
             new FleetStateStore(Directory.Path),

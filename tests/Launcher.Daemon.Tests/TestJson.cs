@@ -5,6 +5,7 @@ namespace Launcher.Daemon.Tests;
 
 /// <summary>Raw JSON for tests that send exactly the bytes they mean.</summary>
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class TestJson : JsonSerializerContext
 {
 }

@@ -119,7 +119,8 @@ public sealed class AgentEndToEndTests
         ChildProcess first = await sandbox.StartDaemonReadyAsync("--key-store", "software");
         first.KillHard();
         File.WriteAllBytes(Path.Combine(sandbox.StateDirectory, "machine-key.software.p8"), [0x30, 0x03, 0x02, 0x01, 0x00]);
-        await sandbox.StartDaemonReadyAsync("--key-store", "software", "--allow-user-key-fallback");
+        // No one is logged in at this machine's console, so the uid that may serve the fallback is configured.
+        await sandbox.StartDaemonReadyAsync("--key-store", "software", "--allow-user-key-fallback", "--user-key-uids", Alice.ToString(System.Globalization.CultureInfo.InvariantCulture));
         sandbox.StartAgent(Alice, "--user-key", "software");
         await WaitForAgentsAsync(sandbox, Alice);
         await using JsonRpcConnection admin = await TestClient.ConnectAsync(sandbox.SocketPath);

@@ -38,10 +38,10 @@ internal sealed partial class ChildProcess : IAsyncDisposable
         }
     }
 
-    public static ChildProcess Start(string dll, IEnumerable<string> arguments, uint? uid = null, string? workingDirectory = null, IDictionary<string, string>? environment = null)
-        => StartProgram("dotnet", [dll, .. arguments], uid, workingDirectory, environment);
+    public static ChildProcess Start(string dll, IEnumerable<string> arguments, uint? uid = null, string? workingDirectory = null, IDictionary<string, string>? environment = null) =>
+        StartProgram("dotnet", [dll, .. arguments], uid, workingDirectory, environment);
 
-    /// <summary>Runs <paramref name="program"/> (from PATH, or an absolute path) with the same options as <see cref="Start"/>.</summary>
+    /// <summary>Starts any program on PATH (node for attack scripts, say), as <paramref name="uid"/> when given.</summary>
     public static ChildProcess StartProgram(string program, IEnumerable<string> arguments, uint? uid = null, string? workingDirectory = null, IDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo

@@ -23,6 +23,12 @@ internal static class Requirements
             ? null
             : "dbus-daemon is not installed: run scripts/setup.sh (package dbus)";
 
+    public static string? MissingNode()
+    {
+        string[] path = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':');
+        return path.Any(p => File.Exists(Path.Combine(p, "node"))) ? null : "node is not installed (attack scripts run in it): run scripts/setup.sh";
+    }
+
     public static string? MissingSwtpm()
     {
         string[] path = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':');

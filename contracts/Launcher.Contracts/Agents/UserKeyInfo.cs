@@ -19,6 +19,21 @@ public sealed record UserKeyInfo : IRpcValidatable
             return "userKey.keyClass must be user-secure-enclave or user-software.";
         }
 
-        return PublicKeySpki.Length is 0 or > 512 ? "userKey.publicKeySpki must be a base64 P-256 SubjectPublicKeyInfo." : null;
+        // Parsed here, at agent/register (-32602), so a bad key never surfaces later as an internal error at proof time.
+        const string Problem = "userKey.publicKeySpki must be a base64 DER P-256 SubjectPublicKeyInfo.";
+        if (PublicKeySpki.Length is 0 or > 512)
+        {
+            return Problem;
+        }
+
+        try
+        {
+            _ = Identity.EcPublicKey.FromSpki(Convert.FromBase64String(PublicKeySpki));
+            return null;
+        }
+        catch (FormatException)
+        {
+            return Problem;
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using Launcher.Rpc;
 
 namespace Launcher.Contracts.Notifications;
@@ -11,13 +12,15 @@ public sealed record SendNotificationParams : IRpcValidatable
     /// <summary>Notify every user whose agent connects before the notification expires.</summary>
     public bool AllUsers { get; init; }
 
-    /// <summary>The title.</summary>
+    /// <summary>The title. Format characters (Cf) other than ZWJ/ZWNJ and U+2028/U+2029 are refused
+    /// (<see cref="NotificationTextRules.FindForbidden"/>), as in <see cref="Body"/>.</summary>
     public required string Title { get; init; }
 
     /// <summary>The body text.</summary>
     public required string Body { get; init; }
 
-    /// <summary>An http or https URL opened when the notification is clicked.</summary>
+    /// <summary>An http or https URL opened when the notification is clicked. The daemon stores and forwards its
+    /// normalised form (<see cref="NotificationTextRules.NormalizeUrl"/>), never the string as sent.</summary>
     public string? Url { get; init; }
 
     /// <summary>Buttons.</summary>
@@ -44,10 +47,19 @@ public sealed record SendNotificationParams : IRpcValidatable
             return $"body must be at most {NotificationLimits.MaxBodyLength} characters.";
         }
 
-        if (Url is not null && (Url.Length > NotificationLimits.MaxUrlLength
-            || !Uri.TryCreate(Url, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
+        if (NotificationTextRules.FindForbidden(Title) is Rune inTitle)
         {
-            return "url must be an absolute http or https URL.";
+            return $"title contains U+{inTitle.Value:X4}, an invisible or direction-changing character; remove it.";
+        }
+
+        if (NotificationTextRules.FindForbidden(Body) is Rune inBody)
+        {
+            return $"body contains U+{inBody.Value:X4}, an invisible or direction-changing character; remove it.";
+        }
+
+        if (Url is not null && NotificationTextRules.NormalizeUrl(Url, out string? urlProblem) is null)
+        {
+            return urlProblem;
         }
 
         if (Actions is { Count: > NotificationLimits.MaxActions })

@@ -33,6 +33,9 @@ public sealed record StatusResult
     /// <summary>The fleet link; null when the daemon has no fleet link service.</summary>
     public Launcher.Contracts.FleetLink.FleetLinkStatus? Fleet { get; init; }
 
+    /// <summary>The outbox's health as found at start (null from daemons before it existed).</summary>
+    public OutboxHealth? Outbox { get; init; }
+
     /// <summary>Warnings an admin should see (e.g. a software key where hardware was expected).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

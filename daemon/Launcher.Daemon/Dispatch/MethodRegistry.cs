@@ -40,7 +40,11 @@ internal sealed class MethodRegistry
             var session = (Session)context.Connection.State!;
             if (!Authorizer.Allows(permission, session, out string reason))
             {
-                Log.Denied(_logger, method.Name, session.Caller.ToString(), reason);
+                if (session.Connection.LogThrottle.Allow(_logger))
+                {
+                    Log.Denied(_logger, method.Name, session.Caller.ToString(), reason);
+                }
+
                 throw new RpcException(ErrorCodes.AccessDenied, $"Access denied: {method.Name} requires {Authorizer.Describe(permission)}.");
             }
 

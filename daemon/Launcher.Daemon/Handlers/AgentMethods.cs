@@ -1,6 +1,7 @@
 using Launcher.Contracts;
 using Launcher.Contracts.Agents;
 using Launcher.Daemon.Dispatch;
+using Launcher.Daemon.Identity;
 using Launcher.Daemon.Ipc;
 using Launcher.Daemon.Notifications;
 using Launcher.Rpc;
@@ -32,8 +33,24 @@ internal sealed class AgentMethods : IMethodModule
         uint uid = session.Caller.Uid;
         if (request.Uid is uint claimed && claimed != uid)
         {
-            Log.Denied(_logger, Methods.AgentRegister.Name, session.Caller.ToString(), $"claimed uid {claimed}");
+            if (session.Connection.LogThrottle.Allow(_logger))
+            {
+                Log.Denied(_logger, Methods.AgentRegister.Name, session.Caller.ToString(), $"claimed uid {claimed}");
+            }
+
             throw new RpcException(ErrorCodes.AccessDenied, $"This connection belongs to uid {uid}; it cannot register for uid {claimed}.");
+        }
+
+        if (request.UserKey is { } userKey && !UserKeyClasses.CanBack(userKey.KeyClass))
+        {
+            // The key class travels into proofs; only accept a class this platform can actually hold.
+            string reason = $"userKey.keyClass {userKey.KeyClass} is not possible on this platform (no Secure Enclave here); offer {KeyClasses.UserSoftware}.";
+            if (session.Connection.LogThrottle.Allow(_logger))
+            {
+                Log.UserKeyRefused(_logger, session.Caller.ToString(), reason);
+            }
+
+            throw new RpcException(RpcErrorCodes.InvalidParams, reason);
         }
 
         string agentId = $"a{session.Id}-{uid}";
@@ -45,9 +62,23 @@ internal sealed class AgentMethods : IMethodModule
         // Agents are long-lived by design; the per-uid connection cap bounds them instead of the idle timeout.
         session.Connection.IdleTimeout = null;
         _sessions.AddAgent(session);
-        Log.AgentRegistered(_logger, agentId, uid, session.Caller.Pid, request.Presenter ?? "unknown");
-        Log.AgentCapabilities(_logger, agentId, session.Capabilities.Clicks, session.Capabilities.Actions, session.Capabilities.TruthfulDelivery, request.Capabilities is null);
-        int pending = _notifications.PendingCount(uid);
+        if (session.Connection.LogThrottle.Allow(_logger))
+        {
+            Log.AgentRegistered(_logger, agentId, uid, session.Caller.Pid, RpcLogText.Escape(request.Presenter ?? "unknown"));
+            Log.AgentCapabilities(_logger, agentId, session.Capabilities.Clicks, session.Capabilities.Actions, session.Capabilities.TruthfulDelivery, request.Capabilities is null);
+        }
+
+        int pending;
+        try
+        {
+            pending = _notifications.PendingCount(uid);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            // An outbox damaged while running must not stop agents from registering; delivery retries on the sweep.
+            pending = 0;
+        }
+
 
         // Delivered off the read loop; the agent serves notification/show from the moment it connects, so the
         // order against this result does not matter, and its acks pass because the session is registered already.

@@ -41,6 +41,14 @@ internal sealed class StatusMethods : IMethodModule
         registry.Register(Methods.DaemonStatus, (session, request, cancellationToken) =>
         {
             IdentitySnapshot identity = _identity.Snapshot();
+            OutboxHealth outbox = _store.Health;
+            var warnings = new List<string>(identity.Warnings);
+            if (outbox.State != OutboxStates.Ok)
+            {
+                warnings.Add($"outbox {outbox.State} at {outbox.DetectedAt:u}: {outbox.Reason}" + (outbox.MovedAsideTo is null ? string.Empty : $" (the broken database is kept at {outbox.MovedAsideTo})"));
+            }
+
+            int pending = PendingCount(warnings);
             return ValueTask.FromResult(new StatusResult
             {
                 Version = DaemonInfo.Version,
@@ -49,11 +57,12 @@ internal sealed class StatusMethods : IMethodModule
                 DevMode = _options.Dev,
                 Agents = _sessions.AgentCounts(),
                 Connections = _sessions.Count,
-                PendingNotifications = PendingCount(),
+                PendingNotifications = pending,
                 KeyClass = identity.KeyClass,
                 IdentityState = identity.State,
-                Warnings = identity.Warnings,
                 Fleet = _fleet?.Status(),
+                Outbox = outbox,
+                Warnings = warnings,
             });
         });
     }
@@ -63,14 +72,24 @@ internal sealed class StatusMethods : IMethodModule
     /// heartbeats, scripts and monitors. One count serves every call until a write commits (the store's version
     /// moves) or a second passes (expiry changes the count without a write).
     /// </summary>
-    private int PendingCount()
+    private int PendingCount(List<string> warnings)
     {
         lock (_pendingLock)
         {
             long version = _store.Version;
             if (version != _pendingCountVersion || _time.GetElapsedTime(_pendingCountAt) >= s_pendingCountFreshFor)
             {
-                _pendingCount = _store.PendingCount(_time.GetUtcNow());
+                try
+                {
+                    _pendingCount = _store.PendingCount(_time.GetUtcNow());
+                }
+                catch (Microsoft.Data.Sqlite.SqliteException ex)
+                {
+                    // Damage that appears while running: status still answers (with the last count) and says so.
+                    warnings.Add($"the outbox cannot be read now ({ex.Message.TrimEnd('.')}); the pending count is from before");
+                    return _pendingCount;
+                }
+
                 _pendingCountAt = _time.GetTimestamp();
                 _pendingCountVersion = version;
             }

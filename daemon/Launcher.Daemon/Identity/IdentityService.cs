@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Launcher.Contracts;
 using Launcher.Contracts.Identity;
-using Launcher.Daemon.Ipc;
 using Launcher.Platform.Files;
 using Launcher.Platform.Keys;
 using Launcher.Platform.Native;
@@ -25,7 +24,7 @@ internal sealed class IdentityService : IDisposable
     private readonly DaemonOptions _options;
     private readonly MachineFactsInfo _facts;
     private readonly StateInventory _inventory;
-    private readonly SessionRegistry _sessions;
+    private readonly UserKeyProof _userKeyProof;
     private readonly TimeProvider _time;
     private readonly ILogger<IdentityService> _logger;
     private readonly Lock _lock = new();
@@ -37,14 +36,14 @@ internal sealed class IdentityService : IDisposable
     private string? _reason = "not loaded yet";
     private long _lastAttempt;
 
-    public IdentityService(KeyStoreSelection selection, DaemonOptions options, MachineFactsInfo facts, StateInventory inventory, SessionRegistry sessions, TimeProvider time, ILogger<IdentityService> logger, Fleet.FleetMachineId? machineId = null)
+    public IdentityService(KeyStoreSelection selection, DaemonOptions options, MachineFactsInfo facts, StateInventory inventory, UserKeyProof userKeyProof, TimeProvider time, ILogger<IdentityService> logger, Fleet.FleetMachineId? machineId = null)
     {
         _inventory = inventory;
         _store = selection.Store;
         _selectionWarnings = selection.Warnings;
         _options = options;
         _facts = facts;
-        _sessions = sessions;
+        _userKeyProof = userKeyProof;
         _time = time;
         _logger = logger;
         _machineId = machineId;
@@ -142,7 +141,7 @@ internal sealed class IdentityService : IDisposable
 
         if (_options.AllowUserKeyFallback)
         {
-            return await UserKeyProof.RequestAsync(_sessions, claims, cancellationToken).ConfigureAwait(false);
+            return await _userKeyProof.RequestAsync(claims, cancellationToken).ConfigureAwait(false);
         }
 
         throw new RpcException(ErrorCodes.IdentityUnavailable, $"The machine identity is {_state}: {_reason}");

@@ -33,6 +33,7 @@ internal sealed class SocketListener : BackgroundService
     private readonly ILogger<SocketListener> _logger;
     private readonly TimeProvider _time;
     private readonly ICodeSigningVerifier _codeSigning;
+    private readonly PeerBudgets _budgets;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     // Cancelled at stop so checks still waiting give up; never disposed (it has no timer), so a check that finishes
     // late can still read it safely.
@@ -43,8 +44,9 @@ internal sealed class SocketListener : BackgroundService
     private long _acceptFailureLoggedAt = long.MinValue;
     private int _acceptFailuresSuppressed;
 
-    public SocketListener(DaemonOptions options, MethodRegistry methods, SessionRegistry sessions, ILoggerFactory loggers, TimeProvider time, ICodeSigningVerifier codeSigning)
+    public SocketListener(DaemonOptions options, MethodRegistry methods, SessionRegistry sessions, ILoggerFactory loggers, TimeProvider time, ICodeSigningVerifier codeSigning, PeerBudgets budgets)
     {
+        _budgets = budgets;
         _codeSigning = codeSigning;
         _options = options;
         _methods = methods;
@@ -214,7 +216,11 @@ internal sealed class SocketListener : BackgroundService
         if (!satisfied)
         {
             // Checked before a single request byte is read (see docs/macos.md on audit-token timing).
-            Log.ConnectionRefused(_logger, caller.ToString(), reason);
+            if (_budgets.LogThrottleFor(caller.Uid).Allow(_logger))
+            {
+                Log.ConnectionRefused(_logger, caller.ToString(), reason);
+            }
+
             RefuseAndClose(client, "the client's code signature does not satisfy the daemon's requirement");
             client.Dispose();
             return;
@@ -231,23 +237,36 @@ internal sealed class SocketListener : BackgroundService
 
     private void Refuse(Socket client, Caller caller, string reason)
     {
-        Log.ConnectionRefused(_logger, caller.ToString(), reason);
+        if (_budgets.LogThrottleFor(caller.Uid).Allow(_logger))
+        {
+            Log.ConnectionRefused(_logger, caller.ToString(), reason);
+        }
+
         RefuseAndClose(client, reason);
         client.Dispose();
     }
 
     private void Serve(Socket client, Caller caller)
     {
-        var transport = new HeaderDelimitedTransport(new NetworkStream(client, ownsSocket: true), _options.Limits);
+        var transport = new HeaderDelimitedTransport(new NetworkStream(client, ownsSocket: true), _options.Limits)
+        {
+            BufferBudget = _budgets.BufferBudgetFor(caller),
+            TimeProvider = _time,
+        };
         var connection = new JsonRpcConnection(transport, _methods.Table, _options.Limits, _loggers.CreateLogger("Launcher.Rpc"), _time)
         {
             Name = caller.ToString(),
+            LogThrottle = _budgets.NewConnectionLogThrottle(caller.Uid),
         };
         var session = new Session(caller, connection);
         connection.State = session;
         if (!_sessions.TryAdd(session, _caps, out string? reason))
         {
-            Log.ConnectionRefused(_logger, caller.ToString(), reason!);
+            if (_budgets.LogThrottleFor(caller.Uid).Allow(_logger))
+            {
+                Log.ConnectionRefused(_logger, caller.ToString(), reason!);
+            }
+
             RefuseAndClose(client, reason!);
             _ = connection.DisposeAsync().AsTask();
             return;
@@ -259,7 +278,7 @@ internal sealed class SocketListener : BackgroundService
             async _ =>
             {
                 _sessions.Remove(session);
-                Log.ConnectionEnded(_logger, caller.ToString(), connection.CloseReason ?? "closed");
+                Log.ConnectionEnded(_logger, caller.ToString(), RpcLogText.Escape(connection.CloseReason ?? "closed"));
                 await connection.DisposeAsync().ConfigureAwait(false);
             },
             CancellationToken.None,

@@ -39,7 +39,8 @@ internal sealed class NotificationService : BackgroundService
             request.AllUsers ? null : request.Uid,
             request.Title,
             request.Body,
-            request.Url,
+            // Validation accepted the URL, so it normalises; the normalised form is what agents receive.
+            request.Url is null ? null : NotificationTextRules.NormalizeUrl(request.Url, out _),
             request.Actions,
             now,
             now + lifetime);
@@ -151,7 +152,11 @@ internal sealed class NotificationService : BackgroundService
 
             if (request.Outcome == NotificationOutcomes.Failed)
             {
-                Log.NotificationFailedInSession(_logger, request.Id, uid, request.Detail ?? "no detail");
+                if (session.Connection.LogThrottle.Allow(_logger))
+                {
+                    Log.NotificationFailedInSession(_logger, request.Id, uid, RpcLogText.Escape(request.Detail ?? "no detail"));
+                }
+
             }
         }
 
@@ -231,7 +236,7 @@ internal sealed class NotificationService : BackgroundService
         catch (Exception ex) when (ex is RpcConnectionLostException or RpcException or TimeoutException or IOException or OperationCanceledException or ObjectDisposedException)
         {
             // Still pending in the store: it goes out again when an agent of this uid connects.
-            Log.DeliveryFailed(_logger, show.Id, agent.AgentId ?? "?", ex.Message);
+            Log.DeliveryFailed(_logger, show.Id, agent.AgentId ?? "?", RpcLogText.Escape(ex.Message));
         }
     }
 }

@@ -1,8 +1,12 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
 using Launcher.Contracts.Notifications;
+using Launcher.Contracts.Status;
 using Launcher.Platform.Files;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Launcher.Daemon.Notifications;
 
@@ -10,28 +14,44 @@ namespace Launcher.Daemon.Notifications;
 /// The durable outbox: SQLite in WAL mode with synchronous=FULL, so a committed notification or acknowledgement
 /// survives kill -9 and power loss. Writes go through one writer that commits them in groups (many acks of a
 /// fan-out share one fsync); each caller's task completes only after its group is committed.
+/// At start it checks the database (<c>PRAGMA quick_check</c>) and compares the count of committed notifications
+/// with the one kept outside it (<see cref="OutboxHighWaterMark"/>): a database that is broken is moved aside and
+/// replaced, committed work that vanished is counted, and both are reported in <see cref="Health"/>, never a reason
+/// for the daemon (and with it the identity) not to start.
 /// </summary>
 internal sealed class NotificationStore : IAsyncDisposable
 {
     private const int MaxGroup = 512;
     private static readonly TimeSpan ReportedOutcomeRetention = TimeSpan.FromDays(7);
+    private const string CommittedKey = "committed_notifications";
     private readonly string _connectionString;
     private readonly Channel<WriteOperation> _writes = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SqliteConnection _writer;
     private readonly Task _writerLoop;
+    private readonly OutboxHighWaterMark _mark;
+    private readonly ILogger _logger;
     private long _version;
     private bool _outcomeAdded;
+    private bool _groupAddedNotifications;
 
-    public NotificationStore(string databasePath)
+    public NotificationStore(string databasePath, ILogger? logger = null, TimeProvider? time = null)
     {
-        if (!File.Exists(databasePath))
-        {
-            // Created 0600 without following links; SQLite gives its -wal and -shm files the same mode.
-            SecureFile.WriteAllBytesAtomic(databasePath, ReadOnlySpan<byte>.Empty);
-        }
-        else if (SecureFile.IsSymbolicLink(databasePath))
+        _logger = logger ?? NullLogger.Instance;
+        DateTimeOffset now = (time ?? TimeProvider.System).GetUtcNow();
+        if (SecureFile.IsSymbolicLink(databasePath))
         {
             throw new UnauthorizedAccessException($"{databasePath} is a symbolic link.");
+        }
+
+        _mark = new OutboxHighWaterMark(Path.ChangeExtension(databasePath, ".committed"));
+        long? recorded = null;
+        try
+        {
+            recorded = _mark.Read();
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            Log.OutboxCountUnreadable(_logger, _mark.Path, ex.Message);
         }
 
         _connectionString = new SqliteConnectionStringBuilder
@@ -41,9 +61,122 @@ internal sealed class NotificationStore : IAsyncDisposable
             Pooling = true,
             DefaultTimeout = 5,
         }.ToString();
-        _writer = new SqliteConnection(_connectionString);
-        _writer.Open();
-        Execute(_writer, """
+
+        string? broken = null;
+        string? movedAside = null;
+        SqliteConnection? writer = null;
+        try
+        {
+            writer = OpenChecked(databasePath);
+        }
+        catch (Exception ex) when (ex is SqliteException or InvalidDataException)
+        {
+            writer?.Dispose();
+            broken = ex is SqliteException sqlite ? $"the database cannot be used ({sqlite.Message.TrimEnd('.')})" : ex.Message;
+            movedAside = MoveAside(databasePath, now);
+            Log.OutboxMovedAside(_logger, movedAside);
+            writer = OpenChecked(databasePath);
+        }
+
+        _writer = writer;
+        long inDatabase = ReadCommitted(_writer);
+        long lost = recorded is long r && r > inDatabase ? r - inDatabase : 0;
+        if (lost > 0)
+        {
+            // Later counts go on from the recorded one, so the mark never runs behind again.
+            SetCommitted(_writer, recorded!.Value);
+            broken ??= $"{lost} committed notifications vanished from the database (its WAL or pages were deleted, truncated or replaced)";
+        }
+
+        Health = broken is null
+            ? new OutboxHealth { State = OutboxStates.Ok }
+            : new OutboxHealth { State = OutboxStates.RecoveredWithLoss, LostNotifications = lost, Reason = recorded is null && lost == 0 ? broken + "; how many notifications it held is not known" : broken, DetectedAt = now, MovedAsideTo = movedAside };
+        if (broken is not null)
+        {
+            Log.OutboxDamaged(_logger, Health.Reason!, lost);
+        }
+
+        _mark.Write(Math.Max(recorded ?? 0, ReadCommitted(_writer)));
+        _writerLoop = Task.Run(WriterLoopAsync);
+    }
+
+    /// <summary>What the start-up check found.</summary>
+    public OutboxHealth Health { get; }
+
+    private SqliteConnection OpenChecked(string databasePath)
+    {
+        if (!File.Exists(databasePath))
+        {
+            // Created 0600 without following links; SQLite gives its -wal and -shm files the same mode.
+            SecureFile.WriteAllBytesAtomic(databasePath, ReadOnlySpan<byte>.Empty);
+        }
+
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            connection.Open();
+            using (SqliteCommand check = connection.CreateCommand())
+            {
+                check.CommandText = "PRAGMA quick_check";
+                if (check.ExecuteScalar() is not string verdict || verdict != "ok")
+                {
+                    throw new InvalidDataException("the database failed its integrity check (PRAGMA quick_check)");
+                }
+            }
+
+            CreateSchema(connection);
+            Migrate(connection);
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private static string MoveAside(string databasePath, DateTimeOffset now)
+    {
+        // Every pooled handle must be closed before the files are renamed.
+        SqliteConnection.ClearAllPools();
+        string target = $"{databasePath}.broken-{now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}";
+        for (int attempt = 1; File.Exists(target); attempt++)
+        {
+            target = $"{databasePath}.broken-{now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}-{attempt}";
+        }
+
+        File.Move(databasePath, target);
+        foreach (string suffix in new[] { "-wal", "-shm" })
+        {
+            if (File.Exists(databasePath + suffix))
+            {
+                File.Move(databasePath + suffix, target + suffix);
+            }
+        }
+
+        return target;
+    }
+
+    private static long ReadCommitted(SqliteConnection connection)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT value FROM outbox_meta WHERE key = $key";
+        command.Parameters.AddWithValue("$key", CommittedKey);
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private static void SetCommitted(SqliteConnection connection, long value)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "UPDATE outbox_meta SET value = $value WHERE key = $key";
+        command.Parameters.AddWithValue("$key", CommittedKey);
+        command.Parameters.AddWithValue("$value", value);
+        command.ExecuteNonQuery();
+    }
+
+    private static void CreateSchema(SqliteConnection connection)
+    {
+        Execute(connection, """
             PRAGMA journal_mode=WAL;
             PRAGMA synchronous=FULL;
             PRAGMA foreign_keys=ON;
@@ -67,9 +200,12 @@ internal sealed class NotificationStore : IAsyncDisposable
             );
             CREATE INDEX IF NOT EXISTS notifications_by_target ON notifications(target_uid, created_at);
             CREATE INDEX IF NOT EXISTS notifications_by_expiry ON notifications(expires_at);
+            CREATE TABLE IF NOT EXISTS outbox_meta (
+                key TEXT PRIMARY KEY,
+                value INTEGER NOT NULL
+            );
+            INSERT OR IGNORE INTO outbox_meta (key, value) VALUES ('committed_notifications', (SELECT COUNT(*) FROM notifications));
             """);
-        Migrate(_writer);
-        _writerLoop = Task.Run(WriterLoopAsync);
     }
 
     /// <summary>Goes up with every committed write group, before its callers learn of it: a cached count taken at an
@@ -179,6 +315,10 @@ internal sealed class NotificationStore : IAsyncDisposable
             command.Parameters.AddWithValue("$created", notification.CreatedAt.ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("$expires", notification.ExpiresAt.ToUnixTimeMilliseconds());
             command.ExecuteNonQuery();
+            using SqliteCommand count = connection.CreateCommand();
+            count.CommandText = "UPDATE outbox_meta SET value = value + 1 WHERE key = 'committed_notifications'";
+            count.ExecuteNonQuery();
+            _groupAddedNotifications = true;
             return AckStatus.Recorded;
         }
     }
@@ -375,6 +515,7 @@ internal sealed class NotificationStore : IAsyncDisposable
         await _writerLoop.ConfigureAwait(false);
         await _writer.DisposeAsync().ConfigureAwait(false);
         SqliteConnection.ClearAllPools();
+        _mark.Dispose();
     }
 
     private Task<T> Enqueue<T>(Func<SqliteConnection, T> work)
@@ -405,6 +546,7 @@ internal sealed class NotificationStore : IAsyncDisposable
 
     private void CommitGroup(List<WriteOperation> group)
     {
+        _groupAddedNotifications = false;
         try
         {
             using SqliteTransaction transaction = _writer.BeginTransaction(deferred: false);
@@ -430,12 +572,19 @@ internal sealed class NotificationStore : IAsyncDisposable
         catch (SqliteException ex)
         {
             _outcomeAdded = false;
+            _groupAddedNotifications = false;
             foreach (WriteOperation operation in group)
             {
                 operation.Fail(ex);
             }
 
             return;
+        }
+
+        if (_groupAddedNotifications)
+        {
+            // Before any sender hears "stored": the mark is never behind a notification someone was told about.
+            RecordCommitted();
         }
 
         foreach (WriteOperation operation in group)
@@ -476,6 +625,19 @@ internal sealed class NotificationStore : IAsyncDisposable
                 PRAGMA user_version = 1;
                 """);
             transaction.Commit();
+        }
+    }
+
+    private void RecordCommitted()
+    {
+        try
+        {
+            _mark.Write(ReadCommitted(_writer));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SqliteException)
+        {
+            // The notifications are committed; failing their senders now would only make them send twice.
+            Log.OutboxCountWriteFailed(_logger, ex, _mark.Path);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Launcher.Contracts.Notifications;
 
 namespace Launcher.Platform.Notifications;
 
@@ -44,16 +45,18 @@ internal static class NotificationText
         return string.IsNullOrWhiteSpace(url) ? text : text + "\n" + Truncate(url.Trim(), MaxUrlChars);
     }
 
-    /// <summary>Drops control characters except line feeds, so nothing invisible reaches the user.</summary>
+    /// <summary>Drops control characters except line feeds, and the invisible and direction-changing characters the
+    /// daemon refuses (<see cref="NotificationTextRules.IsForbidden"/>; a second line of defence for notifications
+    /// stored before the daemon refused them), so nothing invisible reaches the user.</summary>
     public static string StripControl(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var builder = new StringBuilder(text.Length);
-        foreach (char c in text)
+        foreach (Rune rune in text.EnumerateRunes())
         {
-            if (c == '\n' || !char.IsControl(c))
+            if (rune.Value == '\n' || (!Rune.IsControl(rune) && !NotificationTextRules.IsForbidden(rune)))
             {
-                builder.Append(c);
+                builder.Append(rune.ToString());
             }
         }
 
