@@ -59,8 +59,13 @@ public sealed class DaemonProcessTests
     public async Task FifoAtTheKeyPath_StartsWithTheIdentityLost_AndStopsOnSigterm()
     {
         // Before: open(2) of the FIFO blocked start-up forever, the socket never opened, and SIGTERM went unanswered.
+        // A first start makes the identity; then the key file is replaced by a FIFO.
         await using var sandbox = new Sandbox();
+        ChildProcess first = await sandbox.StartDaemonReadyAsync("--key-store", "software");
+        first.Terminate();
+        Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(20)));
         string keyPath = Path.Combine(sandbox.StateDirectory, "machine-key.software.p8");
+        File.Delete(keyPath);
         using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", ["-m", "600", keyPath]))
         {
             await mkfifo.WaitForExitAsync();
@@ -72,7 +77,12 @@ public sealed class DaemonProcessTests
 
         Assert.Equal("lost", status.IdentityState);
         Assert.Contains("FIFO", daemon.Output, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(sandbox.StateDirectory, "identity.json")), "no identity is minted over the FIFO");
+        using (var stat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%F", keyPath]) { RedirectStandardOutput = true })!)
+        {
+            string type = (await stat.StandardOutput.ReadToEndAsync()).Trim();
+            await stat.WaitForExitAsync();
+            Assert.Equal("fifo", type); // left as it is: no key is minted over it
+        }
 
         daemon.Terminate();
         Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(20)));

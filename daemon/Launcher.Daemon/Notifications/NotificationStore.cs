@@ -297,7 +297,7 @@ internal sealed class NotificationStore : IAsyncDisposable
         });
     }
 
-    private static AckStatus Insert(SqliteConnection connection, StoredNotification notification, string? fleetId)
+    private AckStatus Insert(SqliteConnection connection, StoredNotification notification, string? fleetId)
     {
         {
             using SqliteCommand command = connection.CreateCommand();

@@ -54,12 +54,16 @@ public sealed class IdentityAccessTests
         Assert.NotNull(result.Thumbprint);
     }
 
-    private static IdentityService NewService(TempDirectory directory, AccessDeniedKeyStore store, TimeProvider time) => new(
-        new KeyStoreSelection(store, []),
-        new DaemonOptions { SocketPath = directory.File("test.sock"), StateDirectory = directory.Path, Dev = true, KeyStore = "software" },
-        new MachineFactsInfo { OsName = "Test" },
-        StateInventory.Take(directory.Path),
-        new SessionRegistry(),
-        time,
-        NullLogger<IdentityService>.Instance);
+    private static IdentityService NewService(TempDirectory directory, AccessDeniedKeyStore store, TimeProvider time)
+    {
+        var options = new DaemonOptions { SocketPath = directory.File("test.sock"), StateDirectory = directory.Path, Dev = true, KeyStore = "software" };
+        return new IdentityService(
+            new KeyStoreSelection(store, []),
+            options,
+            new MachineFactsInfo { OsName = "Test" },
+            StateInventory.Take(directory.Path),
+            new UserKeyProof(new SessionRegistry(), options, () => null, NullLogger<UserKeyProof>.Instance),
+            time,
+            NullLogger<IdentityService>.Instance);
+    }
 }

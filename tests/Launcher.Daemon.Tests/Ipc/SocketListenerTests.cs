@@ -144,7 +144,7 @@ public sealed class SocketListenerTests
                 MaxPendingCodeSigningChecks = maxPending,
                 ShutdownGrace = TimeSpan.FromSeconds(1),
             };
-            var listener = new SocketListener(options, harness.Registry, harness.Sessions, NullLoggerFactory.Instance, TimeProvider.System, verifier)
+            var listener = new SocketListener(options, harness.Registry, harness.Sessions, NullLoggerFactory.Instance, TimeProvider.System, verifier, new PeerBudgets(options, TimeProvider.System))
             {
                 ReadPeer = readPeer,
             };
