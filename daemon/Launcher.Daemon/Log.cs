@@ -70,4 +70,17 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 121, Level = LogLevel.Warning, Message = "Key store: {Warning}")]
     public static partial void KeyStoreWarning(ILogger logger, string warning);
+
+    // 160-189: configuration, systemd integration and diagnostics.
+    [LoggerMessage(EventId = 160, Level = LogLevel.Information, Message = "Configuration: file {File}; key store {KeyStore}; {Fleet}")]
+    public static partial void ConfigurationInUse(ILogger logger, string file, string keyStore, string fleet);
+
+    [LoggerMessage(EventId = 161, Level = LogLevel.Information, Message = "systemd watchdog: pinging every {IntervalSeconds} s")]
+    public static partial void WatchdogEnabled(ILogger logger, double intervalSeconds);
+
+    [LoggerMessage(EventId = 162, Level = LogLevel.Warning, Message = "systemd watchdog: ping withheld: {Reason}")]
+    public static partial void WatchdogWithheld(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 163, Level = LogLevel.Debug, Message = "Diagnostics requested by {Caller}")]
+    public static partial void DiagnoseRequested(ILogger logger, string caller);
 }

@@ -32,6 +32,7 @@ internal sealed class SocketListener : BackgroundService
     private readonly ICodeSigningVerifier _codeSigning;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Socket? _listener;
+    private volatile bool _listening;
 
     public SocketListener(DaemonOptions options, MethodRegistry methods, SessionRegistry sessions, ILoggerFactory loggers, TimeProvider time, ICodeSigningVerifier codeSigning)
     {
@@ -47,19 +48,23 @@ internal sealed class SocketListener : BackgroundService
     /// <summary>Completes once the socket accepts connections.</summary>
     public Task Ready => _ready.Task;
 
+    /// <summary>True from the bind until stop begins (the watchdog pings only then).</summary>
+    public bool IsListening => _listening;
+
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         // Bind before the host reports started, so a failure stops the daemon with a clear error.
         _listener = Bind();
+        _listening = true;
         _ready.TrySetResult();
+        Log.ConfigurationInUse(_logger, _options.ConfigurationFile ?? "none", _options.KeyStore, _options.Fleet.ToString());
         Log.Listening(_logger, DaemonInfo.Version, _options.SocketPath, _options.StateDirectory, _options.Dev);
-        SystemdNotifier.Notify("READY=1");
         return base.StartAsync(cancellationToken);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        SystemdNotifier.Notify("STOPPING=1");
+        _listening = false;
         _listener?.Dispose();
         IReadOnlyList<Session> sessions = _sessions.All();
         Log.Stopping(_logger, sessions.Count, _options.ShutdownGrace.TotalSeconds);
