@@ -103,4 +103,8 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 332, Level = LogLevel.Warning, Message = "The daemon did not answer a heartbeat within {TimeoutSeconds} s; reconnecting")]
     public static partial void HeartbeatMissed(ILogger logger, double timeoutSeconds);
+
+    // 380-389: configuration.
+    [LoggerMessage(EventId = 380, Level = LogLevel.Debug, Message = "Configuration file: {File}")]
+    public static partial void ConfigurationInUse(ILogger logger, string file);
 }
