@@ -73,6 +73,31 @@ internal sealed partial class ChildProcess : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
+        return Launch(info, environment);
+    }
+
+    /// <summary>Starts any program (not through dotnet), e.g. a wrapper that must be the daemon's parent.</summary>
+    public static ChildProcess StartProgram(string fileName, IEnumerable<string> arguments, string? workingDirectory = null, IDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo
+        {
+            FileName = fileName,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
+        };
+        foreach (string argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        return Launch(info, environment);
+    }
+
+    private static ChildProcess Launch(ProcessStartInfo info, IDictionary<string, string>? environment)
+    {
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["TSS2_LOG"] = "all+NONE";
         info.Environment.Remove("DBUS_SESSION_BUS_ADDRESS");
@@ -137,6 +162,9 @@ internal sealed partial class ChildProcess : IAsyncDisposable
             _ = NativeKill(_process.Id, 15);
         }
     }
+
+    /// <summary>SIGTERM to any process by id (e.g. the daemon under a wrapper).</summary>
+    public static void Terminate(int pid) => _ = NativeKill(pid, 15);
 
     public async ValueTask DisposeAsync()
     {
