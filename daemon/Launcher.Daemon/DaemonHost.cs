@@ -59,6 +59,7 @@ internal static class DaemonHost
         builder.Services.AddSingleton<IdentityService>();
         builder.Services.AddSingleton<NotificationService>();
         builder.Services.AddSingleton<IMethodModule, StatusMethods>();
+        builder.Services.AddSingleton<IMethodModule, DiagnoseMethods>();
         builder.Services.AddSingleton<IMethodModule, AgentMethods>();
         builder.Services.AddSingleton<IMethodModule, NotificationMethods>();
         builder.Services.AddSingleton<IMethodModule, IdentityMethods>();
