@@ -45,6 +45,7 @@ internal sealed class DaemonHarness : IAsyncDisposable
                 new AgentMethods(Sessions, Notifications, NullLogger<AgentMethods>.Instance),
                 new NotificationMethods(Notifications),
                 new IdentityMethods(Identity),
+                new DiagnoseMethods(Options, new KeyStoreSelection(KeyStore, []), NullLogger<DiagnoseMethods>.Instance),
             ],
             NullLogger<MethodRegistry>.Instance);
     }

@@ -62,15 +62,16 @@ internal static class Doctor
             (serverDate, clockError) = await host.ServerDateAsync(serverUri, cancellationToken).ConfigureAwait(false);
         }
 
+        PathFacts? stateFacts = stateDirectory is null ? null : host.Stat(stateDirectory);
         (long, long)? disk = diagnosis is not null
             ? (diagnosis.Disk.AvailableBytes, diagnosis.Disk.TotalBytes)
-            : stateDirectory is null ? null : host.Disk(stateDirectory);
+            : stateFacts is null ? null : host.Disk(stateDirectory!);
         DateTimeOffset now = host.Now;
         return new DoctorReport(
         [
             DoctorChecks.Daemon(status, daemonError, host.IsMacOS),
             DoctorChecks.Socket(socketPath, host.Stat(socketPath), host.Stat(Path.GetDirectoryName(socketPath)!), dev),
-            DoctorChecks.StateDirectory(stateDirectory, stateDirectory is null ? null : host.Stat(stateDirectory), dev),
+            DoctorChecks.StateDirectory(stateDirectory, stateFacts, dev, confirmed: diagnosis is not null),
             DoctorChecks.KeyStore(diagnosis, diagnoseMissing, diagnoseFix),
             DoctorChecks.Identity(status),
             DoctorChecks.Tpm(diagnosis, diagnoseMissing, host.IsMacOS, diagnoseFix),

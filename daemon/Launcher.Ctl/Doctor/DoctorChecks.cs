@@ -78,7 +78,9 @@ internal static class DoctorChecks
         return DoctorCheck.Ok(SocketName, $"{path}: socket 0666, owner uid {socket.Owner}, directory {(directory is null ? "?" : Octal(directory.Mode))}");
     }
 
-    public static DoctorCheck StateDirectory(string? path, PathFacts? facts, bool devMode)
+    /// <param name="confirmed">True when the daemon reported the path; false for the platform default a non-root
+    /// caller guesses (the daemon may have been given another state directory).</param>
+    public static DoctorCheck StateDirectory(string? path, PathFacts? facts, bool devMode, bool confirmed = true)
     {
         if (path is null)
         {
@@ -87,7 +89,9 @@ internal static class DoctorChecks
 
         if (facts is null)
         {
-            return DoctorCheck.Fail(StateDirName, $"{path} does not exist", "restart launcherd (it creates its state directory)");
+            return confirmed
+                ? DoctorCheck.Fail(StateDirName, $"{path} does not exist", "restart launcherd (it creates its state directory)")
+                : DoctorCheck.Skip(StateDirName, $"{path} does not exist, and only root learns the daemon's state directory", RunAsRoot);
         }
 
         if (!facts.IsDirectory)
