@@ -54,6 +54,11 @@ try
     {
         exit |= await RunSuiteAsync("identity", async () => await new IdentitySuite(layout, options, Path.Combine(work.FullName, "identity"), Console.Out).RunAsync().ConfigureAwait(false)).ConfigureAwait(false);
     }
+
+    if (options.Suite is "startup" or "all")
+    {
+        exit |= await RunSuiteAsync("startup", async () => await new Launcher.Benchmarks.Startup.StartupSuite(layout, options, Path.Combine(work.FullName, "startup"), Console.Out).RunAsync().ConfigureAwait(false)).ConfigureAwait(false);
+    }
 }
 finally
 {
