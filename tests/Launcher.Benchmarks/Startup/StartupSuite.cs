@@ -91,7 +91,7 @@ internal sealed class StartupSuite
     private List<StartupVariant> Variants()
     {
         var none = new Dictionary<string, string>();
-        var builds = new List<(string Name, string Path)> { ("build", _layout.LauncherdPath) };
+        var builds = new List<(string Name, string Path)> { ("launcherd", _layout.LauncherdPath) };
         builds.AddRange(_options.Compare);
         var variants = new List<StartupVariant>();
         foreach ((string name, string path) in builds)
@@ -101,8 +101,8 @@ internal sealed class StartupSuite
 
         if (!_options.Quick)
         {
-            // Runtime knobs on the first comparison build (or the build output): what each does to start and RSS.
-            (string baseName, string basePath) = builds[^1];
+            // Runtime knobs on the measured build (--launcherd, else the build output): what each does to start and RSS.
+            (string baseName, string basePath) = builds[0];
             variants.Add(new StartupVariant($"{baseName}+TieredPGO=0", basePath, new Dictionary<string, string> { ["DOTNET_TieredPGO"] = "0" }));
             variants.Add(new StartupVariant($"{baseName}+TC=0", basePath, new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "0" }));
             variants.Add(new StartupVariant($"{baseName}+ConserveMemory=7", basePath, new Dictionary<string, string> { ["DOTNET_GCConserveMemory"] = "7" }));
