@@ -48,7 +48,9 @@ internal static class DaemonHost
         builder.Services.AddSystemd();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownGrace + TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton(options);
+        // The fleet link reads its settings as FleetSettings or IOptions<FleetSettings>.
         builder.Services.AddSingleton(options.Fleet);
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Fleet));
         builder.Services.AddSingleton(facts);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DaemonInfo>();

@@ -5,7 +5,7 @@ namespace Launcher.Platform.Keys;
 
 /// <summary>
 /// Who made the TPM and its firmware version, from TPM2_PT_MANUFACTURER and TPM2_PT_FIRMWARE_VERSION_1/_2. The
-/// manufacturer is the four-character TCG vendor id ("IFX", "INTC", "IBM" for the software TPM) with its name
+/// manufacturer is the four-character TCG vendor id ("IFX", "INTC"; swtpm, the software TPM, reports "IBM") with its name
 /// from the TCG vendor id registry when known.
 /// </summary>
 internal sealed record TpmDeviceInfo(string ManufacturerId, string? ManufacturerName, string FirmwareVersion)
@@ -20,7 +20,7 @@ internal sealed record TpmDeviceInfo(string ManufacturerId, string? Manufacturer
         ["GOOG"] = "Google",
         ["HISI"] = "Huawei",
         ["HPE"] = "HPE",
-        ["IBM"] = "IBM (also the software TPM, swtpm)",
+        ["IBM"] = "IBM",
         ["IFX"] = "Infineon",
         ["INTC"] = "Intel",
         ["LEN"] = "Lenovo",

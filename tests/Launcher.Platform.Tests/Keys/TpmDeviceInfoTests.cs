@@ -5,7 +5,7 @@ namespace Launcher.Platform.Tests.Keys;
 public sealed class TpmDeviceInfoTests
 {
     [Theory]
-    [InlineData(0x49424D00u, "IBM", "IBM (also the software TPM, swtpm)")]
+    [InlineData(0x49424D00u, "IBM", "IBM")]
     [InlineData(0x49465800u, "IFX", "Infineon")]
     [InlineData(0x494E5443u, "INTC", "Intel")]
     [InlineData(0x5A5A5A5Au, "ZZZZ", null)]
