@@ -99,6 +99,14 @@ for _ in $(seq 100); do ctl status --json 2>/dev/null | grep -q '"uid"' && break
 say "launcherctl status"
 ctl status
 
+say "launcherctl doctor: every check an admin needs when something is wrong, each with a one-line fix"
+doctor_exit=0
+ctl doctor || doctor_exit=$?
+case "${doctor_exit}" in
+    0|6) echo "  doctor exit ${doctor_exit} (0: all ok or skipped; 6: warnings, e.g. a software key)" ;;
+    *) fail "launcherctl doctor found failures (exit ${doctor_exit})" ;;
+esac
+
 say "launcherctl notify --uid $(id -u): stored durably, then delivered to the agent"
 id=$(ctl notify --uid "$(id -u)" --title "Hello from Launcher" --body "Your machine identity is ready." --url "https://example.com/launcher")
 echo "notification ${id}"

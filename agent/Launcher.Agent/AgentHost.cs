@@ -66,6 +66,7 @@ internal static class AgentHost
         }
 
         using UserKey? userKey = UserKeyFactory.Open(options.UserKeyMode, options.StateDirectory, logger);
+        Log.ConfigurationInUse(logger, options.ConfigurationFile ?? "none");
         Log.Starting(logger, AgentInfo.Version, options.SocketPath, presenter.Name, userKey?.KeyClass ?? "none", options.StateDirectory);
 
         var acks = new AckOutbox(logger);

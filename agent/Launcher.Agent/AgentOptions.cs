@@ -16,6 +16,9 @@ internal sealed class AgentOptions
     /// <summary>A daemon uid accepted besides root and the agent's own (a test daemon run by another user).</summary>
     public uint? ExpectedDaemonUid { get; init; }
 
+    /// <summary>The configuration file that was read, if any.</summary>
+    public string? ConfigurationFile { get; init; }
+
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(30);

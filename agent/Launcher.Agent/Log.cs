@@ -157,4 +157,8 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 367, Level = LogLevel.Warning, Message = "The notifier app is not ready: {Reason}. Tried again with the next notification")]
     public static partial void NotifierNotReady(ILogger logger, string reason);
+
+    // 380-389: configuration.
+    [LoggerMessage(EventId = 380, Level = LogLevel.Debug, Message = "Configuration file: {File}")]
+    public static partial void ConfigurationInUse(ILogger logger, string file);
 }

@@ -16,6 +16,7 @@ namespace Launcher.Contracts;
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow)]
 [JsonSerializable(typeof(EmptyParams))]
 [JsonSerializable(typeof(StatusResult))]
+[JsonSerializable(typeof(DiagnoseResult))]
 [JsonSerializable(typeof(RegisterParams))]
 [JsonSerializable(typeof(RegisterResult))]
 [JsonSerializable(typeof(SendNotificationParams))]

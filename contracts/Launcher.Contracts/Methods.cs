@@ -19,6 +19,10 @@ public static class Methods
     public static readonly LauncherMethod<EmptyParams, StatusResult> DaemonStatus =
         new("daemon/status", Permission.Anyone, s_json.EmptyParams, s_json.StatusResult);
 
+    /// <summary><c>daemon/diagnose</c>: configuration in use, key store and TPM, disk space; for <c>launcherctl doctor</c>.</summary>
+    public static readonly LauncherMethod<EmptyParams, DiagnoseResult> DaemonDiagnose =
+        new("daemon/diagnose", Permission.Admin, s_json.EmptyParams, s_json.DiagnoseResult);
+
     /// <summary><c>agent/register</c>: the connection becomes the agent of the caller's kernel uid.</summary>
     public static readonly LauncherMethod<RegisterParams, RegisterResult> AgentRegister =
         new("agent/register", Permission.Anyone, s_json.RegisterParams, s_json.RegisterResult);
@@ -65,5 +69,5 @@ public static class Methods
 
     /// <summary>Every method the daemon serves.</summary>
     public static IReadOnlyList<ILauncherMethod> DaemonMethods { get; } =
-        [DaemonStatus, AgentRegister, NotificationSend, NotificationAck, IdentityGet, IdentityProve, IdentityReset, FleetEnroll, FleetStatus, FleetLeave];
+        [DaemonStatus, DaemonDiagnose, AgentRegister, NotificationSend, NotificationAck, IdentityGet, IdentityProve, IdentityReset, FleetEnroll, FleetStatus, FleetLeave];
 }

@@ -44,6 +44,7 @@ internal static class CtlCommandLine
             Identity(environment),
             FleetCommands.Build(environment),
             Call(environment),
+            DoctorCommand(environment),
         };
         return root;
     }
@@ -179,6 +180,28 @@ internal static class CtlCommandLine
         });
 
         return new Command("identity", "Show, prove or reset the machine identity.") { show, prove, reset };
+    }
+
+    private static Command DoctorCommand(CtlEnvironment env)
+    {
+        var json = new Option<bool>("--json") { Description = "Print the checks as JSON: {worst, exitCode, checks: [{name, status, summary, fix}]}." };
+        var command = new Command("doctor", "Check everything an admin needs when something is wrong; each check is ok, warn, fail or skip with a one-line fix. Exit 0 ok, 6 warnings, 7 failures.") { json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            string socketPath = env.SocketPath(parse);
+            Doctor.DoctorReport report = await Doctor.Doctor.RunAsync(token => env.ConnectAsync(parse, token), socketPath, env.DoctorHost, cancellationToken).ConfigureAwait(false);
+            if (parse.GetValue(json))
+            {
+                await env.Out.WriteAsync(Doctor.DoctorFormatter.Json(report)).ConfigureAwait(false);
+            }
+            else
+            {
+                Doctor.DoctorFormatter.WriteTable(report, env.Out, env.Style == TextStyle.Color);
+            }
+
+            return report.ExitCode;
+        });
+        return command;
     }
 
     private static Command Call(CtlEnvironment env)

@@ -13,8 +13,9 @@ internal sealed class CtlEnvironment
 
     private readonly CtlConnector _connect;
 
-    public CtlEnvironment(TextWriter output, TextWriter error, TextStyle style, CtlConnector? connect = null)
+    public CtlEnvironment(TextWriter output, TextWriter error, TextStyle style, CtlConnector? connect = null, Doctor.IDoctorHost? doctorHost = null)
     {
+        DoctorHost = doctorHost ?? new Doctor.SystemDoctorHost();
         Out = output;
         Error = error;
         Style = style;
@@ -31,6 +32,9 @@ internal sealed class CtlEnvironment
     }
 
     public TextWriter Out { get; }
+
+    /// <summary>The machine as doctor sees it (tests give a fixed one).</summary>
+    public Doctor.IDoctorHost DoctorHost { get; }
 
     public TextWriter Error { get; }
 
@@ -59,6 +63,20 @@ internal sealed class CtlEnvironment
             await Error.WriteLineAsync(failure.Message).ConfigureAwait(false);
             return failure.ExitCode;
         }
+    }
+
+    /// <summary>The socket path the global options name (or the default).</summary>
+    public string SocketPath(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        return Path.GetFullPath(parse.GetValue(Socket) ?? DefaultPaths.DaemonSocket(dev: false));
+    }
+
+    /// <summary>Connects without mapping failures (doctor turns them into a check).</summary>
+    public Task<LauncherClient> ConnectAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        return _connect(SocketPath(parse), TimeSpan.FromSeconds(parse.GetValue(Timeout)), cancellationToken);
     }
 
     /// <summary>Reads a raw result as its contract type (a malformed answer is a daemon error, exit 1).</summary>

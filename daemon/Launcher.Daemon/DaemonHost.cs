@@ -2,6 +2,7 @@ using Launcher.Contracts.Identity;
 using Launcher.Daemon.Dispatch;
 using Launcher.Daemon.Fleet;
 using Launcher.Daemon.Handlers;
+using Launcher.Daemon.Hosting;
 using Launcher.Daemon.Identity;
 using Launcher.Daemon.Ipc;
 using Launcher.Daemon.Notifications;
@@ -9,6 +10,7 @@ using Launcher.Platform.Files;
 using Launcher.Platform.Ipc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 
 namespace Launcher.Daemon;
@@ -30,14 +32,29 @@ internal static class DaemonHost
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(logLevel);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
-        builder.Logging.AddSimpleConsole(o =>
+        if (SystemdHelpers.IsSystemdService())
         {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-            o.UseUtcTimestamp = true;
-        });
+            // journald stamps every line itself and reads the <N> syslog prefix as the priority (journalctl -p).
+            builder.Logging.AddSystemdConsole(o => o.UseUtcTimestamp = true);
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+                o.UseUtcTimestamp = true;
+            });
+        }
+
+        // sd_notify READY=1 once every hosted service has started (the socket listens by then) and STOPPING=1 on
+        // SIGTERM; a no-op unless systemd started the process.
+        builder.Services.AddSystemd();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownGrace + TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton(options);
+        // The configured fleet server and enrolment token, as FleetSettings or IOptions<FleetSettings>.
+        builder.Services.AddSingleton(options.FleetConfiguration);
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.FleetConfiguration));
         builder.Services.AddSingleton(facts);
         builder.Services.AddSingleton(inventory);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -52,6 +69,7 @@ internal static class DaemonHost
         builder.Services.AddSingleton<IdentityService>();
         builder.Services.AddSingleton<NotificationService>();
         builder.Services.AddSingleton<IMethodModule, StatusMethods>();
+        builder.Services.AddSingleton<IMethodModule, DiagnoseMethods>();
         builder.Services.AddSingleton<IMethodModule, AgentMethods>();
         builder.Services.AddSingleton<IMethodModule, NotificationMethods>();
         builder.Services.AddSingleton<IMethodModule, IdentityMethods>();
@@ -75,6 +93,7 @@ internal static class DaemonHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FleetLink>());
         builder.Services.AddSingleton<SocketListener>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SocketListener>());
+        builder.Services.AddHostedService<SystemdWatchdog>();
         return builder.Build();
     }
 }

@@ -1,6 +1,6 @@
 namespace Launcher.Daemon;
 
-/// <summary>Everything <c>launcherd run</c> is configured with (command line, then defaults per platform).</summary>
+/// <summary>Everything <c>launcherd run</c> is configured with (configuration file, macOS managed preferences, command line, then defaults per platform).</summary>
 internal sealed class DaemonOptions
 {
     /// <summary>The Unix socket agents and launcherctl connect to.</summary>
@@ -59,6 +59,12 @@ internal sealed class DaemonOptions
 
     /// <summary>macOS: how many connections may wait for their code-signing check at once; more are refused.</summary>
     public int MaxPendingCodeSigningChecks { get; init; } = 64;
+
+    /// <summary>The fleet server and enrolment token (configuration section <c>fleet</c>).</summary>
+    public Configuration.FleetSettings FleetConfiguration { get; init; } = Configuration.FleetSettings.None;
+
+    /// <summary>The configuration file that was read, if any (reported by <c>daemon/diagnose</c>).</summary>
+    public string? ConfigurationFile { get; init; }
 
     /// <summary>The uid that counts as admin besides root (the daemon's own uid in dev mode).</summary>
     public uint? ExtraAdminUid { get; init; }

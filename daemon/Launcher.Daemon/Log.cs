@@ -175,4 +175,17 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 206, Level = LogLevel.Error, Message = "Recording the outbox's committed count in {Path} failed; the notifications are stored, but a later loss of them may go unnoticed until the next successful write")]
     public static partial void OutboxCountWriteFailed(ILogger logger, Exception exception, string path);
+
+    // 160-189: configuration, systemd integration and diagnostics.
+    [LoggerMessage(EventId = 160, Level = LogLevel.Information, Message = "Configuration: file {File}; key store {KeyStore}; {Fleet}")]
+    public static partial void ConfigurationInUse(ILogger logger, string file, string keyStore, string fleet);
+
+    [LoggerMessage(EventId = 161, Level = LogLevel.Information, Message = "systemd watchdog: pinging every {IntervalSeconds} s")]
+    public static partial void WatchdogEnabled(ILogger logger, double intervalSeconds);
+
+    [LoggerMessage(EventId = 162, Level = LogLevel.Warning, Message = "systemd watchdog: ping withheld: {Reason}")]
+    public static partial void WatchdogWithheld(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 163, Level = LogLevel.Debug, Message = "Diagnostics requested by {Caller}")]
+    public static partial void DiagnoseRequested(ILogger logger, string caller);
 }

@@ -99,7 +99,10 @@ install_launcher() {
     mv "${bin}.new" "${bin}"
     rm -rf "${bin}.old"
 
-    install -d -m 0755 "${stage}/etc/systemd/system" "${stage}/etc/systemd/user" "${stage}/usr/local/bin"
+    install -d -m 0755 "${stage}/etc/systemd/system" "${stage}/etc/systemd/user" "${stage}/usr/local/bin" "${stage}/etc/launcher"
+    # An example only: the daemon reads /etc/launcher/launcherd.json (docs/configuration.md), never this file, and an
+    # existing configuration is never touched. A file holding fleet.enrolmentToken must be mode 0600.
+    install -m 0644 "${here}/launcherd.example.json" "${stage}/etc/launcher/launcherd.example.json"
     install -m 0644 "${here}/${SYSTEM_UNIT}" "${stage}/etc/systemd/system/${SYSTEM_UNIT}"
     install -m 0644 "${here}/${USER_UNIT}" "${stage}/etc/systemd/user/${USER_UNIT}"
     ln -sfn "${PREFIX}/bin/launcherctl" "${stage}/usr/local/bin/launcherctl"
@@ -120,7 +123,7 @@ uninstall_launcher() {
     systemctl_live --global disable "${USER_UNIT}" || true
     systemctl_live disable --now "${SYSTEM_UNIT}" || true
     rm -f "${stage}/etc/systemd/system/${SYSTEM_UNIT}" "${stage}/etc/systemd/user/${USER_UNIT}"
-    rm -f "${stage}/usr/local/bin/launcherctl"
+    rm -f "${stage}/usr/local/bin/launcherctl" "${stage}/etc/launcher/launcherd.example.json"
     rm -rf "${stage}${PREFIX}"
     systemctl_live daemon-reload
     if [[ "${purge}" -eq 1 ]]; then

@@ -209,6 +209,17 @@ lnk_status lnk_certify(lnk_context *ctx, const uint8_t *ak_blob, size_t ak_blob_
                        uint8_t *key_public_area, size_t *key_public_area_len,
                        char *detail, size_t detail_len);
 
+
+/*
+ * TPM only (the Secure Enclave shim does not export it): the fixed properties an admin asks about, read with
+ * TPM2_GetCapability(TPM2_CAP_TPM_PROPERTIES): TPM2_PT_MANUFACTURER (four ASCII bytes, big-endian, e.g. "IBM\0",
+ * "INTC", "IFX\0") and TPM2_PT_FIRMWARE_VERSION_1 and _2. Added without an ABI version change: callers look it up
+ * only on Linux.
+ */
+lnk_status lnk_tpm_properties(lnk_context *ctx, uint32_t *manufacturer,
+                              uint32_t *firmware_version_1, uint32_t *firmware_version_2,
+                              char *detail, size_t detail_len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -72,6 +72,11 @@ try
     {
         exit |= await RunSuiteAsync("attestation", async () => await new AttestationSuite(layout, options, Path.Combine(work.FullName, "attestation"), Console.Out).RunAsync().ConfigureAwait(false)).ConfigureAwait(false);
     }
+
+    if (options.Suite is "startup" or "all")
+    {
+        exit |= await RunSuiteAsync("startup", async () => await new Launcher.Benchmarks.Startup.StartupSuite(layout, options, Path.Combine(work.FullName, "startup"), Console.Out).RunAsync().ConfigureAwait(false)).ConfigureAwait(false);
+    }
 }
 finally
 {

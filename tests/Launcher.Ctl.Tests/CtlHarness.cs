@@ -11,14 +11,18 @@ internal sealed class CtlHarness
     private readonly RpcHandlerTable? _daemon;
     private readonly Exception? _connectFailure;
 
-    public CtlHarness(RpcHandlerTable daemon)
+    private readonly Launcher.Ctl.Doctor.IDoctorHost? _doctorHost;
+
+    public CtlHarness(RpcHandlerTable daemon, Launcher.Ctl.Doctor.IDoctorHost? doctorHost = null)
     {
         _daemon = daemon;
+        _doctorHost = doctorHost;
     }
 
-    public CtlHarness(Exception connectFailure)
+    public CtlHarness(Exception connectFailure, Launcher.Ctl.Doctor.IDoctorHost? doctorHost = null)
     {
         _connectFailure = connectFailure;
+        _doctorHost = doctorHost;
     }
 
     public StringWriter Out { get; } = new();
@@ -31,7 +35,7 @@ internal sealed class CtlHarness
 
     public int Run(params string[] args)
     {
-        var environment = new CtlEnvironment(Out, Error, TextStyle.Plain, ConnectAsync);
+        var environment = new CtlEnvironment(Out, Error, TextStyle.Plain, ConnectAsync, _doctorHost);
         return CtlCommandLine.Run(args, environment);
     }
 

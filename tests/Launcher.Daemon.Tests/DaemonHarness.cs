@@ -60,6 +60,7 @@ internal sealed class DaemonHarness : IAsyncDisposable
                 new NotificationMethods(Notifications),
                 new IdentityMethods(Identity),
                 new FleetLinkMethods(Fleet),
+                new DiagnoseMethods(Options, new KeyStoreSelection(KeyStore, []), NullLogger<DiagnoseMethods>.Instance),
             ],
             NullLogger<MethodRegistry>.Instance);
     }

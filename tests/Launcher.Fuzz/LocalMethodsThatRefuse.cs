@@ -15,6 +15,7 @@ internal static class LocalMethodsThatRefuse
     {
         var table = new RpcHandlerTable();
         Refusing(table, Methods.DaemonStatus);
+        Refusing(table, Methods.DaemonDiagnose);
         Refusing(table, Methods.AgentRegister);
         Refusing(table, Methods.NotificationSend);
         Refusing(table, Methods.NotificationAck);

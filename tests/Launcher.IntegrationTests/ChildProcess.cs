@@ -77,6 +77,11 @@ internal sealed partial class ChildProcess : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
+        return Launch(info, environment);
+    }
+
+    private static ChildProcess Launch(ProcessStartInfo info, IDictionary<string, string>? environment)
+    {
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["TSS2_LOG"] = "all+NONE";
         info.Environment.Remove("DBUS_SESSION_BUS_ADDRESS");
@@ -141,6 +146,9 @@ internal sealed partial class ChildProcess : IAsyncDisposable
             _ = NativeKill(_process.Id, 15);
         }
     }
+
+    /// <summary>SIGTERM to any process by id (e.g. the daemon under a wrapper).</summary>
+    public static void Terminate(int pid) => _ = NativeKill(pid, 15);
 
     public async ValueTask DisposeAsync()
     {

@@ -43,6 +43,7 @@ internal sealed class SocketListener : BackgroundService
     private ConnectionCaps _caps;
     private long _acceptFailureLoggedAt = long.MinValue;
     private int _acceptFailuresSuppressed;
+    private volatile bool _listening;
 
     public SocketListener(DaemonOptions options, MethodRegistry methods, SessionRegistry sessions, ILoggerFactory loggers, TimeProvider time, ICodeSigningVerifier codeSigning, PeerBudgets budgets)
     {
@@ -77,6 +78,9 @@ internal sealed class SocketListener : BackgroundService
         Log.ConnectionCaps(_logger, _caps.Total, _caps.AdminReserve, _caps.PerUid);
     }
 
+    /// <summary>True from the bind until stop begins (the watchdog pings only then).</summary>
+    public bool IsListening => _listening;
+
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         if (_listener is null)
@@ -84,15 +88,17 @@ internal sealed class SocketListener : BackgroundService
             Open();
         }
 
+        _listening = true;
+
         _ready.TrySetResult();
+        Log.ConfigurationInUse(_logger, _options.ConfigurationFile ?? "none", _options.KeyStore, _options.FleetConfiguration.ToString());
         Log.Listening(_logger, DaemonInfo.Version, _options.SocketPath, _options.StateDirectory, _options.Dev);
-        SystemdNotifier.Notify("READY=1");
         return base.StartAsync(cancellationToken);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        SystemdNotifier.Notify("STOPPING=1");
+        _listening = false;
         await _stopping.CancelAsync().ConfigureAwait(false);
 
         // The accept loop ends through its token before the socket closes under it: a clean stop logs no error.

@@ -58,6 +58,29 @@ internal sealed class TpmKeyStore : IKeyStore
 
     public string PrivateKeyPath => Path.Combine(_stateDirectory, PrivateFileName);
 
+    /// <summary>The TPM's maker and firmware; throws <see cref="IOException"/> when the TPM cannot be asked now.</summary>
+    public TpmDeviceInfo ReadDeviceInfo()
+    {
+        if (!NativeKeyLibrary.TryCheckLoadable(out string reason))
+        {
+            throw new IOException(reason);
+        }
+
+        lock (_lock)
+        {
+            try
+            {
+                (uint manufacturer, uint firmware1, uint firmware2) = Context().TpmProperties();
+                return TpmDeviceInfo.FromProperties(manufacturer, firmware1, firmware2);
+            }
+            catch (NativeKeyException ex)
+            {
+                DropContext();
+                throw new IOException($"The TPM cannot be asked now ({ex.Status}): {ex.Detail}", ex);
+            }
+        }
+    }
+
     public KeyStoreAvailability CheckAvailability()
     {
         if (!NativeKeyLibrary.TryCheckLoadable(out string reason))

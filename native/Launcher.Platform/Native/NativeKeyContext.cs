@@ -48,6 +48,19 @@ internal sealed unsafe class NativeKeyContext : IDisposable
         }
     }
 
+    /// <summary>TPM only: TPM2_PT_MANUFACTURER and the two firmware-version words.</summary>
+    public (uint Manufacturer, uint FirmwareVersion1, uint FirmwareVersion2) TpmProperties()
+    {
+        byte* detail = stackalloc byte[DetailBytes];
+        detail[0] = 0;
+        lock (_lock)
+        {
+            int status = NativeKeyLibrary.lnk_tpm_properties(Handle, out uint manufacturer, out uint firmware1, out uint firmware2, detail, DetailBytes);
+            Check(status, "lnk_tpm_properties", detail);
+            return (manufacturer, firmware1, firmware2);
+        }
+    }
+
     public byte[] CreateKey(NativeAccess access)
     {
         byte* detail = stackalloc byte[DetailBytes];

@@ -75,6 +75,9 @@ internal static partial class NativeKeyLibrary
     [LibraryImport(LibraryName)]
     internal static partial uint lnk_abi_version();
 
+    [LibraryImport(LibraryName)]
+    internal static unsafe partial int lnk_tpm_properties(IntPtr context, out uint manufacturer, out uint firmwareVersion1, out uint firmwareVersion2, byte* detail, nuint detailLength);
+
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static unsafe partial int lnk_open(string? config, out IntPtr context, byte* detail, nuint detailLength);
 

@@ -539,6 +539,57 @@ LNK_API lnk_status lnk_available(lnk_context *ctx, char *detail, size_t detail_l
     return LNK_OK;
 }
 
+LNK_API lnk_status lnk_tpm_properties(lnk_context *ctx, uint32_t *manufacturer, uint32_t *firmware_version_1,
+                                      uint32_t *firmware_version_2, char *detail, size_t detail_len)
+{
+    set_detail(detail, detail_len, "%s", "");
+    if (!valid_context(ctx) || manufacturer == NULL || firmware_version_1 == NULL || firmware_version_2 == NULL) {
+        set_detail(detail, detail_len, "a required argument is NULL");
+        return LNK_ERR_INVALID_ARGUMENT;
+    }
+
+    *manufacturer = 0;
+    *firmware_version_1 = 0;
+    *firmware_version_2 = 0;
+    TPMI_YES_NO more = TPM2_NO;
+    TPMS_CAPABILITY_DATA *properties = NULL;
+    /* PT_MANUFACTURER .. PT_FIRMWARE_VERSION_2 are consecutive fixed properties. */
+    UINT32 count = TPM2_PT_FIRMWARE_VERSION_2 - TPM2_PT_MANUFACTURER + 1;
+    TSS2_RC rc = Esys_GetCapability(ctx->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, TPM2_CAP_TPM_PROPERTIES,
+                                    TPM2_PT_MANUFACTURER, count, &more, &properties);
+    if (rc != TSS2_RC_SUCCESS) {
+        return fail_rc(LNK_ERR_UNAVAILABLE, rc, "reading the TPM's fixed properties", detail, detail_len);
+    }
+
+    int found = 0;
+    for (UINT32 i = 0; i < properties->data.tpmProperties.count; i++) {
+        TPMS_TAGGED_PROPERTY *property = &properties->data.tpmProperties.tpmProperty[i];
+        switch (property->property) {
+        case TPM2_PT_MANUFACTURER:
+            *manufacturer = property->value;
+            found = 1;
+            break;
+        case TPM2_PT_FIRMWARE_VERSION_1:
+            *firmware_version_1 = property->value;
+            break;
+        case TPM2_PT_FIRMWARE_VERSION_2:
+            *firmware_version_2 = property->value;
+            break;
+        default:
+            break;
+        }
+    }
+
+    Esys_Free(properties);
+    if (!found) {
+        set_detail(detail, detail_len, "the TPM did not report TPM2_PT_MANUFACTURER");
+        return LNK_ERR_DEVICE;
+    }
+
+    set_detail(detail, detail_len, "read");
+    return LNK_OK;
+}
+
 LNK_API lnk_status lnk_create_key(lnk_context *ctx, uint32_t access_flags, uint8_t *blob, size_t *blob_len,
                                   char *detail, size_t detail_len)
 {

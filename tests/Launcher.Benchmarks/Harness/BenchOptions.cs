@@ -14,6 +14,12 @@ internal sealed class BenchOptions
     /// <summary>Where ipc.json and identity.json go (default: artifacts/bench under the repository).</summary>
     public string? OutputDirectory { get; init; }
 
+    /// <summary>Starts per variant in the startup suite (default 9; 3 with --quick).</summary>
+    public int? StartupRuns { get; init; }
+
+    /// <summary>More daemon builds for the startup suite: <c>--compare NAME=PATH/launcherd.dll</c>.</summary>
+    public IReadOnlyList<(string Name, string Path)> Compare { get; init; } = [];
+
     /// <summary>Concurrent identity/prove callers.</summary>
     public int ProveCallers { get; init; } = 8;
 
@@ -24,6 +30,8 @@ internal sealed class BenchOptions
         string? launcherd = Environment.GetEnvironmentVariable("LAUNCHER_BENCH_LAUNCHERD");
         string? output = null;
         int callers = 8;
+        int? startupRuns = null;
+        var compare = new List<(string Name, string Path)>();
         for (int i = 0; i < args.Length; i++)
         {
             string arg = args[i];
@@ -41,6 +49,26 @@ internal sealed class BenchOptions
                     break;
                 case "--out":
                     output = Next();
+                    break;
+                case "--startup-runs":
+                    if (!int.TryParse(Next(), out int runs) || runs < 1)
+                    {
+                        error.WriteLine("--startup-runs takes a positive number");
+                        return null;
+                    }
+
+                    startupRuns = runs;
+                    break;
+                case "--compare":
+                    string? pair = Next();
+                    int equals = pair?.IndexOf('=', StringComparison.Ordinal) ?? -1;
+                    if (pair is null || equals < 1 || !File.Exists(pair[(equals + 1)..]))
+                    {
+                        error.WriteLine("--compare takes NAME=PATH/launcherd.dll (an existing file)");
+                        return null;
+                    }
+
+                    compare.Add((pair[..equals], Path.GetFullPath(pair[(equals + 1)..])));
                     break;
                 case "--prove-callers":
                     if (!int.TryParse(Next(), out callers) || callers < 1)
@@ -65,11 +93,11 @@ internal sealed class BenchOptions
             return null;
         }
 
-        return new BenchOptions { Suite = suite, Quick = quick, LauncherdPath = launcherd, OutputDirectory = output, ProveCallers = callers };
+        return new BenchOptions { Suite = suite, Quick = quick, LauncherdPath = launcherd, OutputDirectory = output, ProveCallers = callers, StartupRuns = startupRuns, Compare = compare };
     }
 
     /// <summary>Every suite, in the order <c>all</c> runs them.</summary>
-    public static IReadOnlyList<string> Suites { get; } = ["ipc", "rpc-engines", "identity", "attestation"];
+    public static IReadOnlyList<string> Suites { get; } = ["ipc", "rpc-engines", "identity", "attestation", "startup"];
 
-    public static string Usage => $"usage: Launcher.Benchmarks --suite {string.Join('|', Suites)}|all [--quick] [--launcherd PATH/launcherd.dll] [--out DIR] [--prove-callers N]";
+    public static string Usage => $"usage: Launcher.Benchmarks --suite {string.Join('|', Suites)}|all [--quick] [--launcherd PATH/launcherd.dll] [--out DIR] [--prove-callers N] [--startup-runs N] [--compare NAME=PATH/launcherd.dll]...";
 }

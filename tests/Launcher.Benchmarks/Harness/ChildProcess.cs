@@ -86,6 +86,33 @@ internal sealed class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>CPU time used so far (user + system) and the current thread count.</summary>
+    /// <summary>Proportional set size and private dirty memory (from smaps_rollup), in MB: what the process costs the
+    /// machine, as opposed to RSS, which also counts the shared runtime and framework pages every .NET process maps.</summary>
+    public (double PssMb, double PrivateDirtyMb) ProportionalMemory()
+    {
+        double pss = double.NaN;
+        double dirty = double.NaN;
+        string path = $"/proc/{_process.Id}/smaps_rollup";
+        if (!File.Exists(path))
+        {
+            return (pss, dirty);
+        }
+
+        foreach (string line in File.ReadLines(path))
+        {
+            if (line.StartsWith("Pss:", StringComparison.Ordinal))
+            {
+                pss = KiloBytes(line) / 1024.0;
+            }
+            else if (line.StartsWith("Private_Dirty:", StringComparison.Ordinal))
+            {
+                dirty = KiloBytes(line) / 1024.0;
+            }
+        }
+
+        return (pss, dirty);
+    }
+
     public (TimeSpan Cpu, int Threads) CpuAndThreads()
     {
         _process.Refresh();

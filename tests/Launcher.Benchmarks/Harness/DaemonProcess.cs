@@ -29,21 +29,32 @@ internal sealed class DaemonProcess : IAsyncDisposable
     /// <summary>From spawning the process to the first daemon/status answer.</summary>
     public TimeSpan StartToReady { get; private set; }
 
+    /// <summary>From spawning the process to the socket file appearing (bound, maybe not yet accepting).</summary>
+    public TimeSpan StartToSocket { get; private set; }
+
+    /// <summary>CPU time (user + system) the daemon had used when it first answered: less sensitive to a loaded
+    /// machine than <see cref="StartToReady"/>, which includes waiting for a core.</summary>
+    public TimeSpan CpuAtReady { get; private set; }
+
     /// <summary>The first status answer.</summary>
     public StatusResult? Status { get; private set; }
 
     /// <summary>Starts a daemon in <paramref name="directory"/> (reused if it exists: a restart keeps its state).</summary>
-    public static async Task<DaemonProcess> StartAsync(RepoLayout layout, string directory, IEnumerable<string> extraArguments, TimeSpan readyTimeout)
+    public static Task<DaemonProcess> StartAsync(RepoLayout layout, string directory, IEnumerable<string> extraArguments, TimeSpan readyTimeout) =>
+        StartAsync(layout.LauncherdPath, directory, extraArguments, readyTimeout, null);
+
+    /// <summary>Starts the daemon at <paramref name="launcherdPath"/> with extra environment variables (DOTNET_* knobs).</summary>
+    public static async Task<DaemonProcess> StartAsync(string launcherdPath, string directory, IEnumerable<string> extraArguments, TimeSpan readyTimeout, IReadOnlyDictionary<string, string>? environment)
     {
         string socketPath = Path.Combine(directory, "run", "launcherd.sock");
         string stateDirectory = Path.Combine(directory, "state");
         Directory.CreateDirectory(Path.Combine(directory, "run"));
         string[] arguments =
         [
-            layout.LauncherdPath, "run", "--dev", "--socket", socketPath, "--state-dir", stateDirectory, .. extraArguments,
+            launcherdPath, "run", "--dev", "--socket", socketPath, "--state-dir", stateDirectory, .. extraArguments,
         ];
         long started = Stopwatch.GetTimestamp();
-        ChildProcess child = ChildProcess.Start(DotnetHost.Path, arguments);
+        ChildProcess child = ChildProcess.Start(DotnetHost.Path, arguments, environment: environment);
         var daemon = new DaemonProcess(child, socketPath, stateDirectory);
         try
         {
@@ -62,6 +73,8 @@ internal sealed class DaemonProcess : IAsyncDisposable
         UnixRpc.ConnectAsync(SocketPath, handlers, state);
 
     public (double RssMb, double PeakMb) Memory() => _child.Memory();
+
+    public (double PssMb, double PrivateDirtyMb) ProportionalMemory() => _child.ProportionalMemory();
 
     public string Tail(int lines = 30) => _child.Tail(lines);
 
@@ -84,11 +97,17 @@ internal sealed class DaemonProcess : IAsyncDisposable
 
             if (File.Exists(SocketPath))
             {
+                if (StartToSocket == TimeSpan.Zero)
+                {
+                    StartToSocket = Stopwatch.GetElapsedTime(started);
+                }
+
                 try
                 {
                     await using JsonRpcConnection connection = await ConnectAsync().ConfigureAwait(false);
                     Status = await connection.InvokeAsync(Methods.DaemonStatus, EmptyParams.Instance, timeout: TimeSpan.FromSeconds(10)).ConfigureAwait(false);
                     StartToReady = Stopwatch.GetElapsedTime(started);
+                    CpuAtReady = _child.CpuAndThreads().Cpu;
                     return;
                 }
                 catch (Exception ex) when (ex is System.Net.Sockets.SocketException or RpcConnectionLostException or IOException)

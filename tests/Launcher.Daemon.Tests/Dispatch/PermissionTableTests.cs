@@ -24,6 +24,7 @@ public sealed class PermissionTableTests
     private static readonly Dictionary<string, CallerKind[]> s_allowed = new()
     {
         ["daemon/status"] = [CallerKind.Admin, CallerKind.RegisteredAgent, CallerKind.UnregisteredUser, CallerKind.OtherUsersAgent],
+        ["daemon/diagnose"] = [CallerKind.Admin],
         ["agent/register"] = [CallerKind.Admin, CallerKind.RegisteredAgent, CallerKind.UnregisteredUser, CallerKind.OtherUsersAgent],
         ["notification/send"] = [CallerKind.Admin],
         ["notification/ack"] = [CallerKind.RegisteredAgent, CallerKind.OtherUsersAgent],
@@ -111,6 +112,9 @@ public sealed class PermissionTableTests
             {
                 case "daemon/status":
                     await client.InvokeAsync(Methods.DaemonStatus, EmptyParams.Instance);
+                    break;
+                case "daemon/diagnose":
+                    await client.InvokeAsync(Methods.DaemonDiagnose, EmptyParams.Instance);
                     break;
                 case "agent/register":
                     await client.InvokeAsync(Methods.AgentRegister, new RegisterParams { AgentVersion = "test" });

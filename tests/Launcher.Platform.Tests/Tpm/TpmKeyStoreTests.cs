@@ -34,6 +34,31 @@ public sealed class TpmKeyStoreTests : IDisposable
     }
 
     [TpmFact]
+    public void ReadDeviceInfo_Swtpm_ReportsIbmAndAFirmwareVersion()
+    {
+        // Arrange
+        using TpmKeyStore store = NewStore();
+
+        // Act
+        TpmDeviceInfo info = store.ReadDeviceInfo();
+
+        // Assert: swtpm reports TPM2_PT_MANUFACTURER "IBM\0" (libtpms).
+        Assert.Equal("IBM", info.ManufacturerId);
+        Assert.Equal("IBM", info.ManufacturerName);
+        Assert.Matches(@"^\d+\.\d+\.\d+\.\d+$", info.FirmwareVersion);
+    }
+
+    [TpmFact]
+    public void ReadDeviceInfo_NoTpm_IsAnIOException()
+    {
+        // Arrange: a TCTI where nothing listens.
+        using var store = new TpmKeyStore(_keyDirectory, "swtpm:host=127.0.0.1,port=1");
+
+        // Act / Assert
+        Assert.Throws<IOException>(() => store.ReadDeviceInfo());
+    }
+
+    [TpmFact]
     public void CheckAvailability_SwtpmRunning_IsAvailable()
     {
         // Arrange

@@ -1,0 +1,163 @@
+using Launcher.Daemon;
+using Launcher.Daemon.Configuration;
+using Launcher.Platform.Configuration;
+using Launcher.Platform.Ipc;
+using Launcher.Rpc;
+using Microsoft.Extensions.Logging;
+
+namespace Launcher.Daemon.Tests.Configuration;
+
+public sealed class DaemonSettingsTests
+{
+    [Fact]
+    public void Read_NothingConfigured_GivesThePlatformDefaults()
+    {
+        (DaemonOptions options, LogLevel level) = Read([]);
+
+        Assert.Equal(DefaultPaths.DaemonSocket(dev: false), options.SocketPath);
+        Assert.Equal(DefaultPaths.DaemonStateDirectory(dev: false), options.StateDirectory);
+        Assert.Equal("auto", options.KeyStore);
+        Assert.Equal("device:/dev/tpmrm0", options.TpmTcti);
+        Assert.False(options.AllowUserKeyFallback);
+        Assert.Equal(TimeSpan.FromSeconds(60), options.RedeliveryInterval);
+        Assert.Same(RpcLimits.Default, options.Limits);
+        Assert.False(options.FleetConfiguration.IsConfigured);
+        Assert.Equal(LogLevel.Information, level);
+    }
+
+    [Fact]
+    public void Read_EveryKey_IsTaken()
+    {
+        (DaemonOptions options, LogLevel level) = Read(new()
+        {
+            ["socket"] = "/tmp/l/launcherd.sock",
+            ["stateDir"] = "/tmp/l/state",
+            ["keyStore"] = "TPM",
+            ["tpmTcti"] = "swtpm:host=127.0.0.1,port=2321",
+            ["allowUserKeyFallback"] = "true",
+            ["clientRequirement"] = "anchor apple generic",
+            ["redeliverySeconds"] = "2.5",
+            ["notificationLifetimeSeconds"] = "3600",
+            ["logLevel"] = "debug",
+            ["fleet:server"] = "https://Fleet.Example.com:443/",
+            ["fleet:enrolmentToken"] = "lfe_0123456789",
+            ["limits:maxMessageBytes"] = "65536",
+            ["limits:maxRequestsInFlight"] = "16",
+            ["limits:maxConnections"] = "100",
+            ["limits:maxConnectionsPerUid"] = "10",
+            ["limits:idleTimeoutSeconds"] = "0",
+            ["limits:callTimeoutSeconds"] = "5",
+        });
+
+        Assert.Equal("/tmp/l/launcherd.sock", options.SocketPath);
+        Assert.Equal("/tmp/l/state", options.StateDirectory);
+        Assert.Equal("tpm", options.KeyStore);
+        Assert.Equal("swtpm:host=127.0.0.1,port=2321", options.TpmTcti);
+        Assert.True(options.AllowUserKeyFallback);
+        Assert.Equal("anchor apple generic", options.ClientRequirement);
+        Assert.Equal(TimeSpan.FromSeconds(2.5), options.RedeliveryInterval);
+        Assert.Equal(TimeSpan.FromHours(1), options.DefaultNotificationLifetime);
+        Assert.Equal(LogLevel.Debug, level);
+        Assert.Equal(new Uri("https://fleet.example.com"), options.FleetConfiguration.Server);
+        Assert.Equal("lfe_0123456789", options.FleetConfiguration.EnrolmentToken);
+        Assert.Equal(65536, options.Limits.MaxMessageBytes);
+        Assert.Equal(16, options.Limits.MaxRequestsInFlight);
+        Assert.Equal(100, options.Limits.MaxConnections);
+        Assert.Equal(10, options.Limits.MaxConnectionsPerUid);
+        Assert.Null(options.Limits.IdleTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.Limits.CallTimeout);
+    }
+
+    [Theory]
+    [InlineData("https://fleet.example.com", "https://fleet.example.com/")]
+    [InlineData("https://FLEET.example.com:8443", "https://fleet.example.com:8443/")]
+    [InlineData("https://10.0.0.5:443/", "https://10.0.0.5/")]
+    [InlineData("https://[::1]:9000", "https://[::1]:9000/")]
+    public void NormaliseServer_GivesHttpsHostPort(string input, string expected)
+    {
+        Assert.Equal(expected, DaemonSettings.NormaliseServer(input)?.ToString());
+    }
+
+    [Theory]
+    [InlineData("http://fleet.example.com")]
+    [InlineData("wss://fleet.example.com")]
+    [InlineData("https://fleet.example.com/v1")]
+    [InlineData("https://fleet.example.com/?a=b")]
+    [InlineData("https://user:pw@fleet.example.com")]
+    [InlineData("fleet.example.com")]
+    public void Read_BadFleetServer_IsRefusedWithTheKey(string server)
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => Read(new() { ["fleet:server"] = server }));
+
+        Assert.Equal("fleet:server", ex.Key);
+        Assert.Contains("https://", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_TokenWithoutServer_IsRefused()
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => Read(new() { ["fleet:enrolmentToken"] = "lfe_0123456789" }));
+
+        Assert.Equal("fleet:enrolmentToken", ex.Key);
+        Assert.Contains("fleet:server", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("lfe_0123456789", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("short")]
+    [InlineData("has a space in it")]
+    public void Read_MalformedToken_IsRefusedWithoutShowingIt(string token)
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => Read(new() { ["fleet:server"] = "https://f.example", ["fleet:enrolmentToken"] = token }));
+
+        Assert.Equal("fleet:enrolmentToken", ex.Key);
+        Assert.DoesNotContain(token, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("keyStore", "hsm")]
+    [InlineData("socket", "relative/launcherd.sock")]
+    [InlineData("stateDir", "state")]
+    [InlineData("tpmTcti", "nonsense")]
+    [InlineData("logLevel", "loud")]
+    [InlineData("redeliverySeconds", "0")]
+    [InlineData("limits:maxMessageBytes", "10")]
+    [InlineData("limits:maxConnections", "-1")]
+    public void Read_BadValue_IsRefusedWithTheKey(string key, string value)
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => Read(new() { [key] = value }));
+
+        Assert.Equal(key, ex.Key);
+        Assert.Contains($"{key} = '{value}'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_SocketPathTooLong_IsRefused()
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => Read(new() { ["socket"] = "/" + new string('s', 200) }));
+
+        Assert.Equal("socket", ex.Key);
+    }
+
+    [Fact]
+    public void Read_PerUidCapAboveTheTotal_IsRefused()
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => Read(new() { ["limits:maxConnections"] = "10", ["limits:maxConnectionsPerUid"] = "20" }));
+
+        Assert.Equal("limits:maxConnectionsPerUid", ex.Key);
+    }
+
+    [Fact]
+    public void Schema_RefusesAFlagNameUsedAsAKey()
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => Read(new() { ["key-store"] = "tpm" }));
+
+        Assert.Equal("key-store", ex.Key);
+    }
+
+    private static (DaemonOptions, LogLevel) Read(Dictionary<string, string?> values)
+    {
+        LayeredConfiguration config = ConfigurationLoader.Load(new ConfigurationRequest { CommandLine = values, AllowedOwner = ProcessIdentity.EffectiveUid }, DaemonConfigurationKeys.Schema);
+        return DaemonSettings.Read(config, dev: false, euid: 0);
+    }
+}
