@@ -1,7 +1,10 @@
 #!/bin/bash
 # Checks the packaging files without installing anything: every launchd plist parses and has the keys launchd
-# needs, every shell script passes shellcheck, and the systemd units pass `systemd-analyze verify`. Tools that are
-# missing are reported as skipped; a check that runs and fails makes the script exit non-zero.
+# needs (and the values that matter: ProcessType, the agent's DOTNET_EnableDiagnostics, log paths that the rotation
+# covers), the hardened-runtime entitlements grant allow-jit only, the example configuration profile carries its
+# payloads, Distribution.xml names both architectures and macOS 14, the log rotation script works on a file held
+# open with O_APPEND, every shell script passes shellcheck, and the systemd units pass `systemd-analyze verify`.
+# Tools that are missing are reported as skipped; a check that runs and fails makes the script exit non-zero.
 #
 #   scripts/check-packaging.sh            (from anywhere; CI runs it on Linux)
 set -euo pipefail
@@ -30,6 +33,123 @@ top_level_string() {
         found { if (match($0, /^\t<string>.*<\/string>$/)) { sub(/^\t<string>/, ""); sub(/<\/string>$/, ""); print } exit }
         $0 == "\t<key>" key "</key>" { found = 1 }
     ' "$1"
+}
+
+# A plist as canonical XML (one key per line, top-level keys indented by one tab).
+plist_xml() {
+    local name out
+    name="$(basename "$1")"
+    out="${work}/${name}.canonical.xml"
+    # Through the binary form: plistutil copies an XML input to XML output unchanged.
+    plistutil -i "$1" -f bin -o "${work}/${name}.canonical.bin" 2>/dev/null
+    plistutil -i "${work}/${name}.canonical.bin" -f xml -o "${out}" 2>/dev/null
+    cat "${out}"
+}
+
+expect_string() {
+    local plist="$1" key="$2" expected="$3" value
+    value="$(top_level_string <(plist_xml "${plist}") "${key}")"
+    if [[ "${value}" == "${expected}" ]]; then
+        pass "$(basename "${plist}"): ${key} ${expected}"
+    else
+        fail "$(basename "${plist}"): ${key} is '${value}', expected '${expected}'"
+    fi
+}
+
+# The hardened-runtime entitlements: exactly com.apple.security.cs.allow-jit = true, nothing else.
+check_entitlements() {
+    local plist="$1" keys
+    if ! xmllint --noout "${plist}" 2>"${work}/xmllint.err"; then
+        fail "$(basename "${plist}"): not well-formed XML: $(cat "${work}/xmllint.err")"
+        return
+    fi
+    keys="$(top_level_keys <(plist_xml "${plist}") | paste -sd, -)"
+    if [[ "${keys}" == "com.apple.security.cs.allow-jit" ]] && plist_xml "${plist}" | tr -d '\t\n' | grep -qF '<key>com.apple.security.cs.allow-jit</key><true/>'; then
+        pass "$(basename "${plist}"): only com.apple.security.cs.allow-jit, true"
+    else
+        fail "$(basename "${plist}"): must grant exactly com.apple.security.cs.allow-jit (found: ${keys})"
+    fi
+}
+
+# The example configuration profile: parses, and carries the managed login items rules and notification settings.
+check_profile() {
+    local profile="$1" flat name
+    name="$(basename "${profile}")"
+    if ! xmllint --noout "${profile}" 2>"${work}/xmllint.err"; then
+        fail "${name}: not well-formed XML: $(cat "${work}/xmllint.err")"
+        return
+    fi
+    if ! flat="$(plist_xml "${profile}" | tr -d '\t\n')" || [[ -z "${flat}" ]]; then
+        fail "${name}: does not parse as a plist"
+        return
+    fi
+    local expected
+    for expected in \
+        '<key>PayloadType</key><string>Configuration</string>' \
+        '<key>PayloadType</key><string>com.apple.servicemanagement</string>' \
+        '<key>RuleType</key><string>Label</string><key>RuleValue</key><string>com.launcher.daemon</string>' \
+        '<key>RuleType</key><string>Label</string><key>RuleValue</key><string>com.launcher.agent</string>' \
+        '<key>RuleType</key><string>TeamIdentifier</string>' \
+        '<key>RuleType</key><string>BundleIdentifier</string><key>RuleValue</key><string>com.launcher.agent</string>' \
+        '<key>PayloadType</key><string>com.apple.notificationsettings</string>' \
+        '<key>BundleIdentifier</key><string>com.launcher.agent</string>'; do
+        if [[ "${flat}" != *"${expected}"* ]]; then
+            fail "${name}: missing ${expected}"
+            return
+        fi
+    done
+    # Every payload needs its own UUID.
+    local uuids unique
+    uuids="$(grep -o '<key>PayloadUUID</key><string>[^<]*</string>' <<<"${flat}" | wc -l)"
+    unique="$(grep -o '<key>PayloadUUID</key><string>[^<]*</string>' <<<"${flat}" | sort -u | wc -l)"
+    if [[ "${uuids}" -ne 3 || "${unique}" -ne 3 ]]; then
+        fail "${name}: expected 3 distinct PayloadUUIDs, found ${unique} of ${uuids}"
+        return
+    fi
+    pass "${name}: parses; managed login items (labels, team, bundle) and notification settings for com.launcher.agent"
+}
+
+# productbuild's distribution: well-formed, both architectures, macOS 14 or later, the component it names.
+check_distribution() {
+    local xml="$1" name archs min
+    name="$(basename "${xml}")"
+    if ! xmllint --noout "${xml}" 2>"${work}/xmllint.err"; then
+        fail "${name}: not well-formed XML: $(cat "${work}/xmllint.err")"
+        return
+    fi
+    archs="$(xmllint --xpath 'string(/installer-gui-script/options/@hostArchitectures)' "${xml}")"
+    min="$(xmllint --xpath 'string(/installer-gui-script/allowed-os-versions/os-version/@min)' "${xml}")"
+    if [[ "${archs}" != "arm64,x86_64" ]]; then
+        fail "${name}: hostArchitectures is '${archs}', expected arm64,x86_64"
+    elif [[ "${min}" != "14.0" ]]; then
+        fail "${name}: the minimum macOS is '${min}', expected 14.0 (.NET 10)"
+    elif [[ "$(xmllint --xpath 'string(/installer-gui-script/pkg-ref[text()]/@version)' "${xml}")" != "@VERSION@" ]]; then
+        fail "${name}: the component's pkg-ref must carry version=\"@VERSION@\" (build-pkg.sh fills it in)"
+    else
+        pass "${name}: well-formed, hostArchitectures ${archs}, macOS ${min}+"
+    fi
+}
+
+# The rotation script against a real file held open with O_APPEND, as launchd holds the daemon's stdout.
+check_logrotate() {
+    local dir="${work}/logs" script=installer/macos/launcher-logrotate.sh
+    mkdir -p "${dir}"
+    exec 7>>"${dir}/launcherd.log"
+    head -c 3000 /dev/zero | tr '\0' 'a' >&7
+    echo old > "${dir}/launcherd.log.1"
+    if ! LAUNCHER_LOG_DIR="${dir}" LAUNCHER_LOG_MAX_BYTES=1000 LAUNCHER_LOG_KEEP=3 bash "${script}" >/dev/null; then
+        exec 7>&-
+        fail "${script}: exited non-zero"
+        return
+    fi
+    echo "after" >&7
+    exec 7>&-
+    if [[ "$(cat "${dir}/launcherd.log")" == "after" && "$(wc -c < "${dir}/launcherd.log.1")" -eq 3000 \
+        && "$(cat "${dir}/launcherd.log.2")" == "old" ]]; then
+        pass "${script}: copies to .1, shifts older copies, truncates in place (an O_APPEND writer continues at the start)"
+    else
+        fail "${script}: unexpected result: $(ls -l "${dir}")"
+    fi
 }
 
 check_plist() {
@@ -80,16 +200,53 @@ if command -v plistutil >/dev/null 2>&1; then
     else
         fail "com.launcher.agent.plist: LimitLoadToSessionType must be Aqua (GUI sessions only)"
     fi
+    check_plist plists/com.launcher.logrotate.plist com.launcher.logrotate \
+        Label ProgramArguments StartInterval ProcessType
+    check_plist installer/macos/prelogin-check/com.launcher.prelogin-check.plist com.launcher.prelogin-check \
+        Label ProgramArguments RunAtLoad LaunchOnlyOnce
     # Any plist added later is at least parsed.
     for plist in plists/*.plist; do
         case "${plist}" in
-            plists/com.launcher.daemon.plist|plists/com.launcher.agent.plist) ;;
+            plists/com.launcher.daemon.plist|plists/com.launcher.agent.plist|plists/com.launcher.logrotate.plist) ;;
             *) check_plist "${plist}" "$(basename "${plist}" .plist)" Label ;;
         esac
     done
+
+    # ProcessType: the daemon is Standard (Background would clamp its CPU and I/O while users wait for it).
+    expect_string plists/com.launcher.daemon.plist ProcessType Standard
+    expect_string plists/com.launcher.agent.plist ProcessType Standard
+    # The agent runs without the .NET diagnostics IPC (no runtimeconfig.json knob exists for it in .NET 10).
+    if plist_xml plists/com.launcher.agent.plist | tr -d '\t\n' | grep -qF '<key>EnvironmentVariables</key><dict><key>DOTNET_EnableDiagnostics</key><string>0</string>'; then
+        pass "com.launcher.agent.plist: EnvironmentVariables DOTNET_EnableDiagnostics=0"
+    else
+        fail "com.launcher.agent.plist: EnvironmentVariables must set DOTNET_EnableDiagnostics to 0"
+    fi
+    # Every log file a plist names is one the rotation job rotates.
+    for path in $(plist_xml plists/com.launcher.daemon.plist | sed -n 's|^\t<string>\(/var/log/launcher/[^<]*\)</string>$|\1|p'); do
+        if grep -qF "\${log_dir}/$(basename "${path}")" installer/macos/launcher-logrotate.sh; then
+            pass "log rotation covers ${path}"
+        else
+            fail "installer/macos/launcher-logrotate.sh does not rotate ${path}"
+        fi
+    done
+
+    check_entitlements installer/macos/entitlements.plist
+    check_profile installer/macos/Launcher.mobileconfig
 else
     skip "plists: plistutil not installed (apt-get install libplist-utils)"
 fi
+
+# --- installer definitions -----------------------------------------------------------------------------------------
+
+if command -v xmllint >/dev/null 2>&1; then
+    check_distribution installer/macos/Distribution.xml
+else
+    skip "Distribution.xml: xmllint not installed (apt-get install libxml2-utils)"
+fi
+
+# --- log rotation, run for real -------------------------------------------------------------------------------------
+
+check_logrotate
 
 # --- shell scripts ------------------------------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 #   native build: cmake, gcc, libtss2-dev (tpm2-tss ESAPI)
 #   TPM tests:    swtpm, swtpm-tools, tpm2-tools, libtss2-tcti-swtpm0
 #   agent:        libnotify-bin (notify-send), dbus
-#   packaging:    shellcheck, libplist-utils (plistutil)
+#   packaging:    shellcheck, libplist-utils (plistutil), libxml2-utils (xmllint)
 #   interop:      Node.js + npm, then vscode-jsonrpc from tests/interop/package-lock.json
 #   fleet tests:  postgresql (a throwaway cluster started by scripts/postgres.sh)
 # Run as root (CI is root) or with sudo available.
@@ -11,7 +11,7 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 packages=(cmake gcc make pkg-config libtss2-dev swtpm swtpm-tools tpm2-tools libtss2-tcti-swtpm0
-          libnotify-bin dbus shellcheck libplist-utils sqlite3 procps postgresql)
+          libnotify-bin dbus shellcheck libplist-utils libxml2-utils sqlite3 procps postgresql)
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     packages+=(nodejs npm)

@@ -42,10 +42,13 @@ internal sealed class LauncherClient : IAsyncDisposable
         PeerCredentials peer;
         try
         {
-            peer = PeerCredentials.Get(socket);
+            peer = options.ReadPeer(socket);
         }
-        catch (Exception ex) when (ex is SocketException or PlatformNotSupportedException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or PlatformNotSupportedException or ObjectDisposedException or InvalidDataException or UnauthorizedAccessException)
         {
+            // InvalidDataException: a credential structure the parser does not recognise (macOS xucred);
+            // UnauthorizedAccessException: the daemon's audit token disagrees with its socket credentials. Either way
+            // the daemon cannot be identified, which is a refusal to connect, not a crash of the caller.
             socket.Dispose();
             throw new DaemonConnectException(DaemonConnectFailure.Other, options.SocketPath, $"Cannot read the credentials of the process behind {options.SocketPath}: {ex.Message}", ex);
         }

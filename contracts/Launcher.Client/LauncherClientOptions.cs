@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Launcher.Platform.Ipc;
 using Launcher.Rpc;
 using Microsoft.Extensions.Logging;
@@ -35,4 +36,7 @@ internal sealed class LauncherClientOptions
     /// (<see cref="DaemonConnectFailure.Untrusted"/>). The agent uses it so a fake socket never sees a registration.
     /// </summary>
     public Func<PeerCredentials, string?>? VerifyDaemon { get; init; }
+
+    /// <summary>Reads the daemon's credentials from the connected socket; a seam so tests can feed what a Mac's kernel would.</summary>
+    public Func<Socket, PeerCredentials> ReadPeer { get; init; } = PeerCredentials.Get;
 }

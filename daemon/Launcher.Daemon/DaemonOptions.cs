@@ -35,9 +35,20 @@ internal sealed class DaemonOptions
 
     /// <summary>
     /// macOS: a code-signing requirement every non-root client must satisfy (checked against the audit token read
-    /// right after accept), e.g. <c>anchor apple generic and certificate leaf[subject.OU] = "TEAMID"</c>.
+    /// right after accept), e.g. <c>(identifier "com.launcher.agent" or identifier "com.launcher.ctl") and anchor
+    /// apple generic and certificate leaf[subject.OU] = "TEAMID"</c>. Defence in depth on top of the uid checks, not a
+    /// substitute for them (docs/macos.md).
     /// </summary>
     public string? ClientRequirement { get; init; }
+
+    /// <summary>
+    /// macOS: how long one client's code-signing check may take; the check runs off the accept loop, and a client
+    /// whose check takes longer is refused.
+    /// </summary>
+    public TimeSpan CodeSigningCheckTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>macOS: how many connections may wait for their code-signing check at once; more are refused.</summary>
+    public int MaxPendingCodeSigningChecks { get; init; } = 64;
 
     /// <summary>The uid that counts as admin besides root (the daemon's own uid in dev mode).</summary>
     public uint? ExtraAdminUid { get; init; }

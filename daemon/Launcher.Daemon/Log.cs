@@ -70,4 +70,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 121, Level = LogLevel.Warning, Message = "Key store: {Warning}")]
     public static partial void KeyStoreWarning(ILogger logger, string warning);
+
+    [LoggerMessage(EventId = 130, Level = LogLevel.Warning, Message = "Refused a connection from {Caller}: its code-signing check did not finish within {Seconds} s")]
+    public static partial void CodeSigningCheckTimedOut(ILogger logger, string caller, double seconds);
+
+    [LoggerMessage(EventId = 131, Level = LogLevel.Error, Message = "The code-signing check of {Caller} failed; connection refused")]
+    public static partial void CodeSigningCheckFailed(ILogger logger, string caller, Exception exception);
 }

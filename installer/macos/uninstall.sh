@@ -1,7 +1,9 @@
 #!/bin/bash
 # Removes Launcher from this Mac: stops the agents and the daemon, removes the plists and binaries, and forgets the
-# package receipt. The machine key and queue stay unless --purge is given, because deleting the key is a new
-# identity that the fleet treats as re-enrolment.
+# package receipt. The pkg installs this script as /usr/local/launcher/uninstall.sh (with scripts/launchd-common.sh
+# beside it); it removes its own directory, which bash tolerates because it keeps the script open. The machine key
+# and queue stay unless --purge is given, because deleting the key is a new identity that the fleet treats as
+# re-enrolment.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -38,9 +40,10 @@ while read -r uid; do
     bootout_if_loaded "gui/${uid}/${AGENT_LABEL}"
 done < <(gui_uids)
 bootout_if_loaded "system/${DAEMON_LABEL}"
+bootout_if_loaded "system/${LOGROTATE_LABEL}"
 launchctl disable "system/${DAEMON_LABEL}" 2>/dev/null || true
 
-rm -f "${DAEMON_PLIST}" "${AGENT_PLIST}"
+rm -f "${DAEMON_PLIST}" "${AGENT_PLIST}" "${LOGROTATE_PLIST}"
 rm -rf "${INSTALL_DIR}"
 pkgutil --forget "${PKG_ID}" >/dev/null 2>&1 || true
 

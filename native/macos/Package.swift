@@ -5,8 +5,9 @@ import PackageDescription
 let package = Package(
     name: "launcher_native",
     platforms: [
-        // CryptoKit's SecureEnclave exists from 10.15; 12 is the oldest release we build universal binaries for.
-        .macOS(.v12),
+        // .NET 10 runs on macOS 14 and later, so nothing older is built for (CryptoKitError.invalidParameter, which the
+        // error mapping matches, exists from 13).
+        .macOS(.v14),
     ],
     products: [
         .library(name: "launcher_native", type: .dynamic, targets: ["LauncherNative"]),

@@ -9,8 +9,8 @@ repo="$(cd "${here}/../.." && pwd)"
 out_dir="${repo}/artifacts/native"
 library="liblauncher_native.dylib"
 header="${repo}/native/include/launcher_native.h"
-# 12.0 matches Package.swift's platforms entry.
-deployment_target="12.0"
+# 14.0 matches Package.swift's platforms entry and installer/macos/Distribution.xml (.NET 10 needs macOS 14).
+deployment_target="14.0"
 
 if [[ "$(uname -s)" != "Darwin" ]]; then
     echo "build.sh: the Secure Enclave shim builds on macOS only (CryptoKit)." >&2
@@ -55,9 +55,11 @@ if [[ "${missing}" -ne 0 ]]; then
 fi
 
 # Call the universal library through the header from C, as .NET does (the host's slice runs).
-smoke="$(mktemp -d)/smoke"
+# The smoke program stays in artifacts/native for installer/macos/prelogin-check, which runs it at boot before any
+# login; @executable_path lets it find the library copied beside it there.
+smoke="${out_dir}/smoke"
 cc -std=c11 -Wall -Wextra -Werror -I "${repo}/native/include" "${here}/smoke/smoke.c" \
-    -L "${out_dir}" -llauncher_native -Wl,-rpath,"${out_dir}" -o "${smoke}"
+    -L "${out_dir}" -llauncher_native -Wl,-rpath,@executable_path -Wl,-rpath,"${out_dir}" -o "${smoke}"
 "${smoke}"
 
 echo "==> ${out_dir}/${library}"

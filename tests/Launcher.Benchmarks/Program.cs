@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Launcher.Benchmarks.Engines;
 using Launcher.Benchmarks.Harness;
 using Launcher.Benchmarks.Identity;
 using Launcher.Benchmarks.Ipc;
@@ -8,6 +9,12 @@ using Launcher.Benchmarks.Ipc;
 if (args is ["--echo-server", string echoPath])
 {
     return await RawEcho.RunChildAsync(echoPath).ConfigureAwait(false);
+}
+
+// The child mode of the engines' memory comparison: `Launcher.Benchmarks --engine-server KIND PATH`.
+if (args is ["--engine-server", string engineKind, string enginePath])
+{
+    return await EngineServerChild.RunAsync(engineKind, enginePath).ConfigureAwait(false);
 }
 
 BenchOptions? options = BenchOptions.Parse(args, Console.Error);
@@ -48,6 +55,11 @@ try
     if (options.Suite is "ipc" or "all")
     {
         exit |= await RunSuiteAsync("ipc", async () => await new IpcSuite(layout, options, Path.Combine(work.FullName, "ipc"), Console.Out).RunAsync().ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    if (options.Suite is "rpc-engines" or "all")
+    {
+        exit |= await RunSuiteAsync("rpc-engines", async () => await new RpcEnginesSuite(options, Path.Combine(work.FullName, "engines"), Console.Out).RunAsync().ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     if (options.Suite is "identity" or "all")

@@ -56,6 +56,29 @@ public sealed class DaemonProcessTests
     }
 
     [RootFact(Timeout = 60000)]
+    public async Task FifoAtTheKeyPath_StartsWithTheIdentityLost_AndStopsOnSigterm()
+    {
+        // Before: open(2) of the FIFO blocked start-up forever, the socket never opened, and SIGTERM went unanswered.
+        await using var sandbox = new Sandbox();
+        string keyPath = Path.Combine(sandbox.StateDirectory, "machine-key.software.p8");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", ["-m", "600", keyPath]))
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        ChildProcess daemon = await sandbox.StartDaemonReadyAsync("--key-store", "software");
+        StatusResult status = await sandbox.StatusAsync();
+
+        Assert.Equal("lost", status.IdentityState);
+        Assert.Contains("FIFO", daemon.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(sandbox.StateDirectory, "identity.json")), "no identity is minted over the FIFO");
+
+        daemon.Terminate();
+        Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    [RootFact(Timeout = 60000)]
     public async Task NonRootWithoutDev_RefusesToStart()
     {
         await using var sandbox = new Sandbox();

@@ -234,6 +234,13 @@ internal sealed class IdentityService : IDisposable
         {
             SetUnavailable(ex.Message);
         }
+        catch (UnauthorizedAccessException ex)
+        {
+            // A key file or state directory the daemon may not read or write (a wrong owner or mode, a link, or a
+            // sandbox denial): the key itself may be intact, so this is retried, never a reason to mint a new one,
+            // and never an exception that escapes start-up (launchd would restart the daemon into the same crash).
+            SetUnavailable($"access to the key store was refused: {ex.Message.TrimEnd('.')}. Fix the owner or mode of the files in {_options.StateDirectory}; the daemon retries on use");
+        }
     }
 
     private void SetReady(ISigningKey key, EcPublicKey publicKey)

@@ -31,7 +31,11 @@ internal sealed class SocketListener : BackgroundService
     private readonly TimeProvider _time;
     private readonly ICodeSigningVerifier _codeSigning;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Cancelled at stop so checks still waiting give up; never disposed (it has no timer), so a check that finishes
+    // late can still read it safely.
+    private readonly CancellationTokenSource _stopping = new();
     private Socket? _listener;
+    private int _pendingChecks;
 
     public SocketListener(DaemonOptions options, MethodRegistry methods, SessionRegistry sessions, ILoggerFactory loggers, TimeProvider time, ICodeSigningVerifier codeSigning)
     {
@@ -47,6 +51,9 @@ internal sealed class SocketListener : BackgroundService
     /// <summary>Completes once the socket accepts connections.</summary>
     public Task Ready => _ready.Task;
 
+    /// <summary>Reads a connection's peer credentials from the kernel; a seam so tests can feed what a Mac's kernel would.</summary>
+    internal Func<Socket, PeerCredentials> ReadPeer { get; init; } = PeerCredentials.Get;
+
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         // Bind before the host reports started, so a failure stops the daemon with a clear error.
@@ -60,6 +67,7 @@ internal sealed class SocketListener : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         SystemdNotifier.Notify("STOPPING=1");
+        await _stopping.CancelAsync().ConfigureAwait(false);
         _listener?.Dispose();
         IReadOnlyList<Session> sessions = _sessions.All();
         Log.Stopping(_logger, sessions.Count, _options.ShutdownGrace.TotalSeconds);
@@ -99,25 +107,97 @@ internal sealed class SocketListener : BackgroundService
         PeerCredentials peer;
         try
         {
-            peer = PeerCredentials.Get(client);
+            peer = ReadPeer(client);
         }
-        catch (Exception ex) when (ex is SocketException or PlatformNotSupportedException or ObjectDisposedException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is SocketException or PlatformNotSupportedException or ObjectDisposedException or UnauthorizedAccessException or InvalidDataException)
         {
+            // InvalidDataException: a credential structure the parser does not recognise (macOS xucred). It concerns
+            // this one connection; it must never end the accept loop for everyone else.
             Log.PeerCredentialsFailed(_logger, ex);
             client.Dispose();
             return;
         }
 
         Caller caller = Caller.FromPeer(peer, _options.ExtraAdminUid);
-        if (!caller.IsAdmin && !_codeSigning.Satisfies(peer, out string unsigned))
+        if (caller.IsAdmin || !_codeSigning.IsEnforced)
+        {
+            Serve(client, caller);
+            return;
+        }
+
+        // Security.framework may take its time (disk reads of the peer's code, a busy system at boot): the check
+        // runs off the accept loop, so one slow client never stalls the others, and is bounded.
+        _ = CheckCodeSigningThenServeAsync(client, peer, caller);
+    }
+
+    private async Task CheckCodeSigningThenServeAsync(Socket client, PeerCredentials peer, Caller caller)
+    {
+        if (Interlocked.Increment(ref _pendingChecks) > _options.MaxPendingCodeSigningChecks)
+        {
+            Interlocked.Decrement(ref _pendingChecks);
+            Refuse(client, caller, $"{_options.MaxPendingCodeSigningChecks} connections already wait for a code-signing check");
+            return;
+        }
+
+        Task<(bool Satisfied, string Reason)> check = Task.Run(() => (_codeSigning.Satisfies(peer, out string why), why));
+
+        // The slot is released when the check itself ends, not at the bound: checks that hang keep their slots, so
+        // they cannot pile up threads without limit.
+        _ = check.ContinueWith(_ => Interlocked.Decrement(ref _pendingChecks), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        bool satisfied;
+        string reason;
+        try
+        {
+            (satisfied, reason) = await check.WaitAsync(_options.CodeSigningCheckTimeout, _time, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log.CodeSigningCheckTimedOut(_logger, caller.ToString(), _options.CodeSigningCheckTimeout.TotalSeconds);
+            RefuseAndClose(client, $"the client's code-signing check did not finish within {_options.CodeSigningCheckTimeout.TotalSeconds:0.###} s");
+            client.Dispose();
+            return;
+        }
+        catch (OperationCanceledException)
+        {
+            client.Dispose();
+            return;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The verifier reports by its return value; anything thrown is a fault in it, which denies this client only.
+            Log.CodeSigningCheckFailed(_logger, caller.ToString(), ex);
+            RefuseAndClose(client, "the client's code signature could not be checked");
+            client.Dispose();
+            return;
+        }
+
+        if (!satisfied)
         {
             // Checked before a single request byte is read (see docs/macos.md on audit-token timing).
-            Log.ConnectionRefused(_logger, caller.ToString(), unsigned);
+            Log.ConnectionRefused(_logger, caller.ToString(), reason);
             RefuseAndClose(client, "the client's code signature does not satisfy the daemon's requirement");
             client.Dispose();
             return;
         }
 
+        if (_stopping.IsCancellationRequested)
+        {
+            client.Dispose();
+            return;
+        }
+
+        Serve(client, caller);
+    }
+
+    private void Refuse(Socket client, Caller caller, string reason)
+    {
+        Log.ConnectionRefused(_logger, caller.ToString(), reason);
+        RefuseAndClose(client, reason);
+        client.Dispose();
+    }
+
+    private void Serve(Socket client, Caller caller)
+    {
         var transport = new HeaderDelimitedTransport(new NetworkStream(client, ownsSocket: true), _options.Limits);
         var connection = new JsonRpcConnection(transport, _methods.Table, _options.Limits, _loggers.CreateLogger("Launcher.Rpc"), _time)
         {

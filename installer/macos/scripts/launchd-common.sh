@@ -4,7 +4,9 @@
 
 DAEMON_LABEL="com.launcher.daemon"
 AGENT_LABEL="com.launcher.agent"
+LOGROTATE_LABEL="com.launcher.logrotate"
 DAEMON_PLIST="/Library/LaunchDaemons/${DAEMON_LABEL}.plist"
+LOGROTATE_PLIST="/Library/LaunchDaemons/${LOGROTATE_LABEL}.plist"
 AGENT_PLIST="/Library/LaunchAgents/${AGENT_LABEL}.plist"
 INSTALL_DIR="/usr/local/launcher"
 LOG_DIR="/var/log/launcher"

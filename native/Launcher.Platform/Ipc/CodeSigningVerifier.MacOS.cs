@@ -37,6 +37,8 @@ internal sealed class CodeSigningVerifier : ICodeSigningVerifier
         }
     }
 
+    public bool IsEnforced => true;
+
     public bool Satisfies(PeerCredentials peer, out string reason)
     {
         ArgumentNullException.ThrowIfNull(peer);

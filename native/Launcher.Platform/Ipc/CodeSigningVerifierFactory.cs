@@ -5,8 +5,9 @@ internal static class CodeSigningVerifierFactory
 {
     /// <summary>
     /// A verifier for <paramref name="requirement"/> (code-signing requirement language, e.g.
-    /// <c>anchor apple generic and certificate leaf[subject.OU] = "TEAMID"</c>). On macOS a requirement that does not
-    /// compile throws <see cref="ArgumentException"/> here, at start, rather than denying every client later.
+    /// <c>identifier "com.launcher.agent" and anchor apple generic and certificate leaf[subject.OU] = "TEAMID"</c>).
+    /// On macOS a requirement that does not compile throws <see cref="ArgumentException"/> here, at start, rather than
+    /// denying every client later.
     /// </summary>
     public static ICodeSigningVerifier Create(string? requirement)
     {

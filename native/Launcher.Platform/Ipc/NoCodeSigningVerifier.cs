@@ -13,6 +13,8 @@ internal sealed class NoCodeSigningVerifier : ICodeSigningVerifier
         _reason = reason;
     }
 
+    public bool IsEnforced => false;
+
     public bool Satisfies(PeerCredentials peer, out string reason)
     {
         ArgumentNullException.ThrowIfNull(peer);

@@ -20,6 +20,35 @@ static int failures;
         }                                                              \
     } while (0)
 
+/* Creates a key with `access`, reads its public key and signs twice with it (the second signature comes from the
+ * shim's cache of loaded keys). Returns the blob length, 0 on failure. */
+static size_t create_and_sign(lnk_context *ctx, uint32_t access, const char *name, uint8_t *blob, size_t capacity)
+{
+    char detail[256];
+    size_t blob_len = capacity;
+    lnk_status status = lnk_create_key(ctx, access, blob, &blob_len, detail, sizeof detail);
+    CHECK(status == LNK_OK, "%s: create: %d (%s)", name, status, detail);
+    if (status != LNK_OK) {
+        return 0;
+    }
+
+    uint8_t public_key[65];
+    size_t public_len = sizeof public_key;
+    status = lnk_public_key(ctx, blob, blob_len, public_key, &public_len, detail, sizeof detail);
+    CHECK(status == LNK_OK && public_len == 65 && public_key[0] == 0x04, "%s: public key: %d, len %zu (%s)", name, status, public_len, detail);
+
+    uint8_t digest[32];
+    memset(digest, 0x5A, sizeof digest);
+    for (int round = 0; round < 2; round++) {
+        uint8_t signature[80];
+        size_t signature_len = sizeof signature;
+        status = lnk_sign_digest(ctx, blob, blob_len, digest, sizeof digest, signature, &signature_len, detail, sizeof detail);
+        CHECK(status == LNK_OK && signature_len <= 72 && signature[0] == 0x30, "%s: sign %d: %d, len %zu (%s)", name, round, status, signature_len, detail);
+        digest[0]++;
+    }
+    return blob_len;
+}
+
 static void enclave_checks(lnk_context *ctx)
 {
     char detail[256];
@@ -28,38 +57,50 @@ static void enclave_checks(lnk_context *ctx)
     lnk_status status = lnk_create_key(ctx, LNK_ACCESS_AFTER_FIRST_UNLOCK, blob, &blob_len, detail, sizeof detail);
     CHECK(status == LNK_ERR_BUFFER_TOO_SMALL && blob_len > 1, "create with a 1-byte buffer: %d, len %zu", status, blob_len);
 
-    blob_len = sizeof blob;
-    status = lnk_create_key(ctx, LNK_ACCESS_AFTER_FIRST_UNLOCK, blob, &blob_len, detail, sizeof detail);
-    CHECK(status == LNK_OK, "create: %d (%s)", status, detail);
-    if (status != LNK_OK) {
+    /* The daemon's key class (kSecAttrAccessibleAlways): must work here, and before any login (see prelogin-check). */
+    uint8_t always_blob[4096];
+    size_t always_len = create_and_sign(ctx, LNK_ACCESS_ALWAYS, "always", always_blob, sizeof always_blob);
+
+    /* The agent's key class. */
+    blob_len = create_and_sign(ctx, LNK_ACCESS_AFTER_FIRST_UNLOCK, "after-first-unlock", blob, sizeof blob);
+    if (blob_len == 0) {
         return;
     }
 
-    uint8_t public_key[65];
-    size_t public_len = sizeof public_key;
-    status = lnk_public_key(ctx, blob, blob_len, public_key, &public_len, detail, sizeof detail);
-    CHECK(status == LNK_OK && public_len == 65 && public_key[0] == 0x04, "public key: %d, len %zu (%s)", status, public_len, detail);
+    /* Two cached keys side by side: each blob still signs as itself. */
+    if (always_len > 0) {
+        uint8_t digest[32] = {7};
+        uint8_t signature[80];
+        size_t signature_len = sizeof signature;
+        status = lnk_sign_digest(ctx, always_blob, always_len, digest, sizeof digest, signature, &signature_len, detail, sizeof detail);
+        CHECK(status == LNK_OK, "always key after another key was loaded: %d (%s)", status, detail);
+    }
 
     uint8_t digest[32];
     memset(digest, 0x5A, sizeof digest);
     uint8_t signature[80];
-    size_t signature_len = sizeof signature;
-    status = lnk_sign_digest(ctx, blob, blob_len, digest, sizeof digest, signature, &signature_len, detail, sizeof detail);
-    CHECK(status == LNK_OK && signature_len <= 72 && signature[0] == 0x30, "sign: %d, len %zu (%s)", status, signature_len, detail);
-
-    signature_len = 8;
+    size_t signature_len = 8;
     status = lnk_sign_digest(ctx, blob, blob_len, digest, sizeof digest, signature, &signature_len, detail, sizeof detail);
     CHECK(status == LNK_ERR_BUFFER_TOO_SMALL && signature_len > 8, "sign into 8 bytes: %d, len %zu", status, signature_len);
 
     status = lnk_create_key(ctx, 99u, blob, &blob_len, detail, sizeof detail);
     CHECK(status == LNK_ERR_INVALID_ARGUMENT, "create with unknown access flags: %d", status);
 
-    /* A damaged blob must never load as a key; which error the Enclave gives is worth seeing once. */
+    /* A damaged blob must never load as a key (the cache is keyed by the blob's bytes, so it is not consulted). Which
+     * error the Enclave gives decides whether the daemon reports the identity lost or retries: print it, and record
+     * it in docs/macos.md on the first Mac. */
     blob[blob_len / 2] ^= 0xFF;
-    public_len = sizeof public_key;
+    uint8_t public_key[65];
+    size_t public_len = sizeof public_key;
     status = lnk_public_key(ctx, blob, blob_len, public_key, &public_len, detail, sizeof detail);
     CHECK(status != LNK_OK, "a damaged blob loaded");
     printf("damaged blob: status %d (%s)\n", status, detail);
+
+    /* A truncated blob: the same question. */
+    public_len = sizeof public_key;
+    status = lnk_public_key(ctx, always_blob, always_len / 2, public_key, &public_len, detail, sizeof detail);
+    CHECK(status != LNK_OK, "a truncated blob loaded");
+    printf("truncated blob: status %d (%s)\n", status, detail);
 }
 
 int main(void)

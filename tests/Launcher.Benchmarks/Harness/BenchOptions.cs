@@ -1,6 +1,6 @@
 namespace Launcher.Benchmarks.Harness;
 
-/// <summary>The command line: <c>--suite ipc|identity|all [--quick] [--launcherd PATH] [--out DIR]</c>.</summary>
+/// <summary>The command line: <c>--suite ipc|identity|rpc-engines|all [--quick] [--launcherd PATH] [--out DIR]</c>.</summary>
 internal sealed class BenchOptions
 {
     public required string Suite { get; init; }
@@ -59,14 +59,14 @@ internal sealed class BenchOptions
             }
         }
 
-        if (suite is not ("ipc" or "identity" or "all"))
+        if (suite is not ("ipc" or "identity" or "rpc-engines" or "all"))
         {
-            error.WriteLine($"--suite must be ipc, identity or all\n{Usage}");
+            error.WriteLine($"--suite must be ipc, identity, rpc-engines or all\n{Usage}");
             return null;
         }
 
         return new BenchOptions { Suite = suite, Quick = quick, LauncherdPath = launcherd, OutputDirectory = output, ProveCallers = callers };
     }
 
-    public const string Usage = "usage: Launcher.Benchmarks --suite ipc|identity|all [--quick] [--launcherd PATH/launcherd.dll] [--out DIR] [--prove-callers N]";
+    public const string Usage = "usage: Launcher.Benchmarks --suite ipc|identity|rpc-engines|all [--quick] [--launcherd PATH/launcherd.dll] [--out DIR] [--prove-callers N]";
 }

@@ -13,7 +13,8 @@ internal sealed class NoopServer : IAsyncDisposable
 {
     private readonly Socket _listener;
     private readonly RpcHandlerTable _handlers = new RpcHandlerTable()
-        .Add(BenchMethods.Noop, static (context, request, cancellationToken) => ValueTask.FromResult(EmptyParams.Instance));
+        .Add(BenchMethods.Noop, static (context, request, cancellationToken) => ValueTask.FromResult(EmptyParams.Instance))
+        .Add(BenchMethods.Throw, static (context, request, cancellationToken) => throw new InvalidOperationException(Engines.EngineProbes.SecretDetail));
     private readonly List<JsonRpcConnection> _connections = [];
     private readonly Task _acceptLoop;
 

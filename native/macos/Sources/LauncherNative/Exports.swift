@@ -33,8 +33,10 @@ public func lnk_open(
 @_cdecl("lnk_close")
 public func lnk_close(_ context: OpaquePointer?) {
     guard let pointer = context, let live = LauncherNativeContext.from(pointer) else { return }
-    // Clear the tag first so a use after close is refused rather than trusted while the memory is still mapped.
+    // Clear the tag first so a use after close is refused rather than trusted while the memory is still mapped, and
+    // drop every loaded key with it.
     live.tag = 0
+    live.forgetAll()
     Unmanaged<LauncherNativeContext>.fromOpaque(UnsafeRawPointer(pointer)).release()
 }
 
@@ -113,11 +115,11 @@ public func lnk_public_key(
     _ detail: UnsafeMutablePointer<CChar>?,
     _ detailLength: Int
 ) -> Int32 {
-    guard LauncherNativeContext.from(context) != nil, publicKeyLength != nil, let blobData = readInput(blob, blobLength) else {
+    guard let live = LauncherNativeContext.from(context), publicKeyLength != nil, let blobData = readInput(blob, blobLength) else {
         writeDetail("lnk_public_key: not an open context, or a NULL buffer", detail, detailLength)
         return LnkStatus.invalidArgument.rawValue
     }
-    switch loadKey(blobData) {
+    switch loadKey(blobData, live) {
     case .failure(let failure):
         writeDetail(failure.detail, detail, detailLength)
         return failure.status.rawValue
@@ -141,7 +143,7 @@ public func lnk_sign_digest(
     _ detail: UnsafeMutablePointer<CChar>?,
     _ detailLength: Int
 ) -> Int32 {
-    guard LauncherNativeContext.from(context) != nil, signatureLength != nil, let blobData = readInput(blob, blobLength) else {
+    guard let live = LauncherNativeContext.from(context), signatureLength != nil, let blobData = readInput(blob, blobLength) else {
         writeDetail("lnk_sign_digest: not an open context, or a NULL buffer", detail, detailLength)
         return LnkStatus.invalidArgument.rawValue
     }
@@ -153,7 +155,7 @@ public func lnk_sign_digest(
     }
 
     let key: SecureEnclave.P256.Signing.PrivateKey
-    switch loadKey(blobData) {
+    switch loadKey(blobData, live) {
     case .failure(let failure):
         writeDetail(failure.detail, detail, detailLength)
         return failure.status.rawValue
@@ -167,6 +169,8 @@ public func lnk_sign_digest(
         writeDetail(status == .ok ? "signed" : "signature buffer too small", detail, detailLength)
         return status.rawValue
     } catch {
+        // Whatever went wrong, the next call unwraps the blob afresh instead of reusing this key object.
+        live.forget(blobData)
         let (status, text) = classify(error, at: .sign)
         writeDetail(text, detail, detailLength)
         return status.rawValue
@@ -182,15 +186,21 @@ private struct LoadFailure: Error {
     let detail: String
 }
 
-private func loadKey(_ blob: Data) -> Result<SecureEnclave.P256.Signing.PrivateKey, LoadFailure> {
+/// The key in `blob`, from the context's cache or unwrapped by the Enclave (and then cached).
+private func loadKey(_ blob: Data, _ context: LauncherNativeContext) -> Result<SecureEnclave.P256.Signing.PrivateKey, LoadFailure> {
     guard SecureEnclave.isAvailable else {
         return .failure(LoadFailure(status: .unavailable, detail: noEnclaveReason))
     }
     guard !blob.isEmpty else {
         return .failure(LoadFailure(status: .keyInvalid, detail: "the key blob is empty"))
     }
+    if let cached = context.cachedKey(for: blob) {
+        return .success(cached)
+    }
     do {
-        return .success(try SecureEnclave.P256.Signing.PrivateKey(dataRepresentation: blob, authenticationContext: nil))
+        let key = try SecureEnclave.P256.Signing.PrivateKey(dataRepresentation: blob, authenticationContext: nil)
+        context.cache(key, for: blob)
+        return .success(key)
     } catch {
         let (status, text) = classify(error, at: .load)
         return .failure(LoadFailure(status: status, detail: text))
