@@ -106,7 +106,13 @@ internal sealed class ConsoleBrowser : IDisposable
         string folder = Path.Combine(directory ?? Path.GetTempPath(), "artifacts", "console");
         Directory.CreateDirectory(folder);
         string file = Path.Combine(folder, name + ".png");
+
+        // The whole page, not just the first screenful: grow the window to the document's height for the shot.
+        System.Drawing.Size window = Driver.Manage().Window.Size;
+        long height = Convert.ToInt64(Driver.ExecuteScript("return document.documentElement.scrollHeight;"), System.Globalization.CultureInfo.InvariantCulture);
+        Driver.Manage().Window.Size = new System.Drawing.Size(window.Width, (int)Math.Clamp(height + 140, window.Height, 6000));
         Driver.GetScreenshot().SaveAsFile(file);
+        Driver.Manage().Window.Size = window;
         return file;
     }
 
