@@ -57,6 +57,28 @@ public sealed class CommandLineTests
         }
     }
 
+    [Fact(Timeout = T)]
+    public async Task ARevokedToken_NoLongerEnrols()
+    {
+        await using FleetHarness fleet = await FleetHarness.StartAsync("sqlite", null);
+        (_, string created, _) = Run(["token", "create", "--data-dir", fleet.DataDirectory, "--uses", "5", "--json"]);
+        using JsonDocument token = JsonDocument.Parse(created);
+        string id = token.RootElement.GetProperty("id").GetString()!;
+
+        (int revokeCode, string revoked, _) = Run(["token", "revoke", id, "--data-dir", fleet.DataDirectory]);
+        (int listCode, string listed, _) = Run(["token", "list", "--data-dir", fleet.DataDirectory]);
+
+        Assert.Equal(0, revokeCode);
+        Assert.Contains(id, revoked);
+        Assert.Equal(0, listCode);
+        Assert.Contains($"{id}  revoked", listed);
+        Assert.DoesNotContain(token.RootElement.GetProperty("token").GetString()!, listed);
+        await using TestMachine machine = await fleet.ConnectAsync();
+        Launcher.Rpc.RpcException error = await Assert.ThrowsAsync<Launcher.Rpc.RpcException>(() => machine.EnrollAsync(token.RootElement.GetProperty("token").GetString()!));
+        Assert.Equal(Launcher.Contracts.Fleet.FleetErrorCodes.InvalidToken, error.Code);
+        Assert.Equal(1, Run(["token", "revoke", "et_nope", "--data-dir", fleet.DataDirectory]).Code);
+    }
+
     [Fact]
     public void BadArguments_ExitWithUsage()
     {

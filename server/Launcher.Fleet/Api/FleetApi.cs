@@ -19,6 +19,7 @@ internal static class FleetApi
         admin.MapGet("/machines/{id}/notifications", ListNotificationsAsync);
         admin.MapPost("/machines/{id}/notifications", CreateNotificationAsync);
         admin.MapPost("/machines/{id}/revoke", RevokeAsync);
+        admin.MapPost("/machines/{id}/check", CheckAsync);
         admin.MapGet("/notifications/{id}", GetNotificationAsync);
         admin.MapGet("/audit", ListAuditAsync);
         app.MapPost("/api/v1/verify", VerifyAsync);
@@ -73,6 +74,14 @@ internal static class FleetApi
 
         MachineView? machine = await queries.GetMachineAsync(id, http.RequestAborted).ConfigureAwait(false);
         return Results.Json(machine, ApiJson.Options);
+    }
+
+    private static async Task<IResult> CheckAsync(string id, LivenessService liveness, HttpContext http)
+    {
+        (LivenessResult? result, int status, string? problem) = await liveness.CheckAsync(id, Actor(http), http.RequestAborted).ConfigureAwait(false);
+        return result is null
+            ? Problems.Result(status, status switch { 404 => "Not found", 409 => "Not connected here", _ => "Check failed" }, problem!)
+            : Results.Json(result, ApiJson.Options);
     }
 
     private static async Task<IResult> GetNotificationAsync(string id, FleetQueries queries, HttpContext http)

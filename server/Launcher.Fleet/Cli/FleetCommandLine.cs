@@ -94,12 +94,13 @@ internal static class FleetCommandLine
         var create = new Command("create", "Create an enrolment token (stored hashed; printed once).") { uses, expires, group, json };
         create.Validators.Add(result =>
         {
-            if (result.GetValue(uses) is < 1 or > 100_000)
+            // Only options given on the command line are checked here; the defaults are valid.
+            if (result.GetResult(uses) is not null && result.GetValue(uses) is < 1 or > 100_000)
             {
                 result.AddError("--uses must be 1 to 100000.");
             }
 
-            if (!DurationParser.TryParse(result.GetValue(expires), out _))
+            if (result.GetResult(expires) is not null && !DurationParser.TryParse(result.GetValue(expires), out _))
             {
                 result.AddError("--expires must be a duration such as 30m, 24h or 7d (at most 366d).");
             }
@@ -111,7 +112,11 @@ internal static class FleetCommandLine
         });
         create.SetAction(async (parse, cancellationToken) =>
         {
-            DurationParser.TryParse(parse.GetValue(expires), out TimeSpan lifetime);
+            if (!DurationParser.TryParse(parse.GetValue(expires) ?? "24h", out TimeSpan lifetime))
+            {
+                lifetime = TimeSpan.FromHours(24);
+            }
+
             await using FleetDatabase database = await OpenAsync(parse.GetValue(dataDir)!, parse.GetValue(db), cancellationToken).ConfigureAwait(false);
             DateTimeOffset now = DateTimeOffset.UtcNow;
             CreatedToken token = await new TokenStore(database).CreateEnrolmentTokenAsync(parse.GetValue(uses), now + lifetime, parse.GetValue(group), now.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
@@ -119,7 +124,51 @@ internal static class FleetCommandLine
             await WriteTokenAsync(output, token, parse.GetValue(json)).ConfigureAwait(false);
             return 0;
         });
-        return new Command("token", "Enrolment tokens.") { create };
+        var listJson = new Option<bool>("--json") { Description = "Print the tokens as a JSON array." };
+        var list = new Command("list", "List enrolment tokens (ids, uses left, expiry, group; never the secrets).") { listJson };
+        list.SetAction(async (parse, cancellationToken) =>
+        {
+            await using FleetDatabase database = await OpenAsync(parse.GetValue(dataDir)!, parse.GetValue(db), cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<EnrolmentTokenRow> rows = await new TokenStore(database).ListEnrolmentTokensAsync(cancellationToken).ConfigureAwait(false);
+            long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            if (parse.GetValue(listJson))
+            {
+                await output.WriteLineAsync(JsonSerializer.Serialize(rows.Select(r => new Dictionary<string, object?>
+                {
+                    ["id"] = r.Id,
+                    ["usesLeft"] = r.UsesLeft,
+                    ["expiresAt"] = r.ExpiresAt / 1000,
+                    ["group"] = r.Grp,
+                    ["revoked"] = r.Revoked != 0,
+                }))).ConfigureAwait(false);
+                return 0;
+            }
+
+            foreach (EnrolmentTokenRow row in rows)
+            {
+                string state = row.Revoked != 0 ? "revoked" : row.ExpiresAt <= now ? "expired" : row.UsesLeft <= 0 ? "used up" : "valid";
+                await output.WriteLineAsync($"{row.Id}  {state,-8}  uses left {row.UsesLeft}  expires {DateTimeOffset.FromUnixTimeMilliseconds(row.ExpiresAt):u}  group {row.Grp ?? "-"}").ConfigureAwait(false);
+            }
+
+            return 0;
+        });
+        var id = new Argument<string>("id") { Description = "The token's id (et_…), from token list or token create --json." };
+        var revoke = new Command("revoke", "Revoke an enrolment token: no machine can enrol with it any more.") { id };
+        revoke.SetAction(async (parse, cancellationToken) =>
+        {
+            await using FleetDatabase database = await OpenAsync(parse.GetValue(dataDir)!, parse.GetValue(db), cancellationToken).ConfigureAwait(false);
+            string tokenId = parse.GetValue(id)!;
+            if (!await new TokenStore(database).RevokeEnrolmentTokenAsync(tokenId, cancellationToken).ConfigureAwait(false))
+            {
+                await output.WriteLineAsync($"launcher-fleet: no enrolment token {tokenId}").ConfigureAwait(false);
+                return 1;
+            }
+
+            await new AuditStore(database).AppendAsync(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), "cli", "token.revoked", null, tokenId, cancellationToken).ConfigureAwait(false);
+            await output.WriteLineAsync($"revoked {tokenId}").ConfigureAwait(false);
+            return 0;
+        });
+        return new Command("token", "Enrolment tokens.") { create, list, revoke };
     }
 
     private static Command AdminTokenCommand(Option<string> dataDir, Option<string?> db, TextWriter output)

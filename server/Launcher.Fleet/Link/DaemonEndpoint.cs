@@ -55,7 +55,6 @@ internal sealed class DaemonEndpoint
             return;
         }
 
-        bool released = false;
         LinkSession? session = null;
         try
         {
@@ -88,10 +87,10 @@ internal sealed class DaemonEndpoint
                     await _context.Presence.RemoveAsync(machineId, session.ConnectionId, CancellationToken.None).ConfigureAwait(false);
                 }
             }
-            else if (!released)
+            else
             {
+                // Never authenticated: its slot among the unauthenticated connections comes back.
                 _sessions.Release();
-                released = true;
             }
         }
     }
@@ -120,6 +119,6 @@ internal sealed class DaemonEndpoint
         System.Security.Cryptography.X509Certificates.X509Certificate? presented = http.Features.Get<ISslStreamFeature>()?.SslStream.LocalCertificate;
         return presented is null
             ? _context.Pki.TlsCertificateHash
-            : System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(presented.GetRawCertData()));
+            : Launcher.Contracts.Fleet.FleetChannelBinding.Of(presented);
     }
 }

@@ -16,6 +16,7 @@ internal sealed class WakeBus : BackgroundService
     public const string Channel = "launcher_fleet_wake";
     private readonly FleetDatabase _database;
     private readonly ILogger _logger;
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public WakeBus(FleetDatabase database, ILogger<WakeBus> logger)
     {
@@ -28,8 +29,6 @@ internal sealed class WakeBus : BackgroundService
 
     /// <summary>Completes once the first LISTEN is in place (at once on SQLite).</summary>
     public Task Listening => _listening.Task;
-
-    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public async Task PublishAsync(string machineId, CancellationToken cancellationToken)
     {

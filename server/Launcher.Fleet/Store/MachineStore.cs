@@ -81,6 +81,15 @@ internal sealed class MachineStore
         await connection.ExecuteAsync("UPDATE machines SET certificate = @pem, cert_serial = @serial, cert_not_after = @notAfter WHERE id = @id", new { id, pem, serial, notAfter }).ConfigureAwait(false);
     }
 
+    /// <summary>Records freshly reported facts (still only reported) and the time they came.</summary>
+    public async Task UpdateFactsAsync(string id, Launcher.Contracts.Fleet.FleetFacts facts, long now, CancellationToken cancellationToken)
+    {
+        await using DbConnection connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(
+            "UPDATE machines SET serial = @Serial, hardware_uuid = @HardwareUuid, model = @Model, os_name = @OsName, os_version = @OsVersion, hostname = @Hostname, last_seen = @now WHERE id = @id",
+            new { id, now, facts.Serial, facts.HardwareUuid, facts.Model, facts.OsName, facts.OsVersion, facts.Hostname }).ConfigureAwait(false);
+    }
+
     public async Task TouchAsync(string id, long now, CancellationToken cancellationToken)
     {
         await using DbConnection connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -49,6 +49,13 @@ internal sealed class TokenStore
         return (await connection.QueryAsync<EnrolmentTokenRow>("SELECT id, uses_left, expires_at, grp, created_at, revoked FROM enrolment_tokens ORDER BY created_at DESC").ConfigureAwait(false)).AsList();
     }
 
+    /// <summary>Revokes an enrolment token by id; false when there is no such token.</summary>
+    public async Task<bool> RevokeEnrolmentTokenAsync(string id, CancellationToken cancellationToken)
+    {
+        await using DbConnection connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync("UPDATE enrolment_tokens SET revoked = 1 WHERE id = @id", new { id }).ConfigureAwait(false) == 1;
+    }
+
     public async Task<CreatedToken> CreateAdminTokenAsync(long now, CancellationToken cancellationToken)
     {
         string token = AdminPrefix + NewSecret();

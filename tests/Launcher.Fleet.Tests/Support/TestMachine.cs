@@ -32,7 +32,8 @@ internal sealed class TestMachine : IAsyncDisposable
                 _receivedSignal.Release();
                 return ValueTask.FromResult(new FleetNotificationResult { Accepted = true });
             })
-            .Add(FleetMethods.MachineFacts, (_, _, _) => ValueTask.FromResult(Facts));
+            .Add(FleetMethods.MachineFacts, (_, _, _) => ValueTask.FromResult(Facts))
+            .Add(FleetMethods.IdentityProve, (_, request, _) => ValueTask.FromResult(new FleetProveResult { Proof = Proof(request.Audience, request.Nonce, MachineId, cb: string.Empty, signer: ProveWith) }));
         Rpc = new JsonRpcConnection(new WebSocketTransport(socket, RpcLimits.Default), table, new RpcLimits { FirstMessageTimeout = Timeout.InfiniteTimeSpan, IdleTimeout = null }) { Name = "test machine" };
         Rpc.Start();
     }
@@ -53,6 +54,9 @@ internal sealed class TestMachine : IAsyncDisposable
     public FleetFacts Facts { get; set; } = new() { Serial = "SER-" + Guid.NewGuid().ToString("N")[..8], HardwareUuid = Guid.NewGuid().ToString(), Model = "Test", OsName = "Linux", OsVersion = "6", Hostname = "test-host" };
 
     public string? MachineId { get; private set; }
+
+    /// <summary>The key identity/prove signs with (null: the machine key); another key plays a machine whose key was swapped.</summary>
+    public ECDsa? ProveWith { get; set; }
 
     /// <summary>Connects to <paramref name="server"/> trusting exactly the certificate validator given.</summary>
     public static async Task<TestMachine> ConnectAsync(Uri server, Func<X509Certificate2, bool> trust, ECDsa? key = null, Action<ClientWebSocketOptions>? configure = null)
