@@ -79,4 +79,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1206, Level = LogLevel.Information, Message = "Console: notification {Id} to {MachineId} created by {Actor}")]
     public static partial void ConsoleNotificationCreated(ILogger logger, string id, string machineId, string actor);
+
+    [LoggerMessage(EventId = 1207, Level = LogLevel.Information, Message = "Console: enrolment token {TokenId} revoked by {Actor}")]
+    public static partial void ConsoleTokenRevoked(ILogger logger, string tokenId, string actor);
 }

@@ -77,6 +77,10 @@ public sealed partial class ConsoleTests
 
         browser.Screenshot("machine");
 
+        browser.Find("#check").Click();
+        Assert.Contains("verified against the enrolled key", browser.Text("#check-result"));
+        browser.Go($"/console/machines/{id}");
+
         browser.Find("#uid").Clear();
         browser.Find("#uid").SendKeys("501");
         browser.Find("#title").SendKeys("Update ready");
@@ -138,11 +142,19 @@ public sealed partial class ConsoleTests
         await kiosk.EnrollAsync(secret);
         Assert.Equal("kiosks", (await fleet.GetJsonAsync($"/api/v1/machines/{kiosk.MachineId}")).GetProperty("group").GetString());
 
+        // Revoked from the list: it shows as revoked and enrols nothing more.
+        Assert.Single(browser.FindAll("#tokens tbody tr"), r => r.Text.Contains("kiosks", StringComparison.Ordinal)).FindElement(By.CssSelector(".revoke-token")).Click();
+        Assert.Equal("/console/tokens", browser.CurrentPath);
+        Assert.Contains("revoked", Assert.Single(browser.FindAll("#tokens tbody tr"), r => r.Text.Contains("kiosks", StringComparison.Ordinal)).Text);
+        await using TestMachine late = await fleet.ConnectAsync();
+        await Assert.ThrowsAsync<Launcher.Rpc.RpcException>(() => late.EnrollAsync(secret));
+
         browser.Go("/console/audit");
         string[] actions = browser.FindAll("#audit tr[data-action]").Select(r => r.GetAttribute("data-action")!).ToArray();
         Assert.Contains("console.signed-in", actions);
         Assert.Contains("machine.revoked", actions);
         Assert.Contains("token.created", actions);
+        Assert.Contains("token.revoked", actions);
         IWebElement revoked = browser.Find("#audit tr[data-action='machine.revoked']");
         Assert.Contains(id, revoked.Text);
         Assert.Contains("admin:", revoked.Text);

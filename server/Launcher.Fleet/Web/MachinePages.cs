@@ -22,6 +22,7 @@ internal static class MachinePages
         pages.MapGet("/machines/{id}/revoke", ConfirmRevokeAsync);
         pages.MapPost("/machines/{id}/revoke", RevokeAsync);
         pages.MapPost("/machines/{id}/notifications", NotifyAsync);
+        pages.MapPost("/machines/{id}/check", CheckAsync);
         pages.MapGet("/notifications/{id}", NotificationAsync);
     }
 
@@ -118,6 +119,13 @@ internal static class MachinePages
                 <label>URL (https, optional)<input type="url" name="url" id="url" maxlength="2048"></label>
                 <button type="submit" id="send">Send notification</button>
                 """));
+        Html check = m.Revoked
+            ? Html.Empty
+            : Html.Of($"""
+                <h2>Liveness</h2>
+                <div class="card"><p class="muted">Ask the machine, over its connection, for its facts and a fresh proof for a nonce the server chooses, and check it against the enrolled key.</p>
+                {view.Form(href + "/check", Html.Of($"""<button type="submit" id="check">Check now</button>"""), "inline")}</div>
+                """);
         Html revoke = m.Revoked
             ? Html.Of($"""<p>Revoked {ConsoleView.Time(m.RevokedAt)}.</p>""")
             : Html.Of($"""<p><a href="{href}/revoke" id="revoke-link">Revoke this machine…</a></p>""");
@@ -142,6 +150,7 @@ internal static class MachinePages
             <div class="card">{certificate}</div>
             <h2>Grants</h2>
             <div class="card" id="grants">{Grants(m.Grants, withWhy: true)}</div>
+            {check}
             <h2>Send a notification</h2>
             <div class="card">{sendForm}</div>
             <h2>Recent notifications</h2>
@@ -213,6 +222,33 @@ internal static class MachinePages
 
         Log.ConsoleNotificationCreated(logger, created, id, session.Actor);
         return Results.Redirect(ConsoleEndpoints.Root + "/notifications/" + Uri.EscapeDataString(created));
+    }
+
+    private static async Task<IResult> CheckAsync(string id, HttpContext http, LivenessService liveness, IAntiforgery antiforgery)
+    {
+        var session = (ConsoleSession)http.Items[ConsoleSession.Item]!;
+        var view = new ConsoleView(http, antiforgery);
+        string href = ConsoleView.MachineHref(id);
+        (LivenessResult? result, int status, string? problem) = await liveness.CheckAsync(id, session.Actor, http.RequestAborted).ConfigureAwait(false);
+        if (result is null)
+        {
+            return view.Message(status, "Check failed", problem!, href, "Back to the machine");
+        }
+
+        Html body = Html.Of($"""
+            <h1>Machine <span class="mono">{result.MachineId}</span> answered</h1>
+            <div class="notice ok" id="check-result">A fresh proof for the server's nonce verified against the enrolled key ({result.KeyClass}) at {ConsoleView.Time(result.CheckedAt)}.</div>
+            <h2>Facts now <span class="reported">reported by the machine, not verified</span></h2>
+            <div class="card"><dl>
+            <dt>Host name</dt><dd>{result.Facts.Hostname ?? "—"}</dd>
+            <dt>Model</dt><dd>{result.Facts.Model ?? "—"}</dd>
+            <dt>Serial</dt><dd>{result.Facts.Serial ?? "—"}</dd>
+            <dt>Hardware UUID</dt><dd>{result.Facts.HardwareUuid ?? "—"}</dd>
+            <dt>OS</dt><dd>{result.Facts.OsName ?? "—"} {result.Facts.OsVersion}</dd>
+            </dl></div>
+            <p><a href="{href}">Back to the machine</a></p>
+            """);
+        return view.Page("Check " + result.MachineId, "Machines", body);
     }
 
     private static async Task<IResult> NotificationAsync(string id, HttpContext http, FleetContext context, FleetQueries queries, IAntiforgery antiforgery)

@@ -17,6 +17,7 @@ internal static class TokenPages
     {
         pages.MapGet("/tokens", ListAsync);
         pages.MapPost("/tokens", CreateAsync);
+        pages.MapPost("/tokens/{id}/revoke", RevokeAsync);
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, FleetContext context, FleetQueries queries, IAntiforgery antiforgery) =>
@@ -60,6 +61,20 @@ internal static class TokenPages
         return await RenderAsync(view, queries, created, StatusCodes.Status200OK, http.RequestAborted).ConfigureAwait(false);
     }
 
+    private static async Task<IResult> RevokeAsync(string id, HttpContext http, FleetContext context, FleetQueries queries, IAntiforgery antiforgery, ILogger<ConsoleView> logger)
+    {
+        var session = (ConsoleSession)http.Items[ConsoleSession.Item]!;
+        var view = new ConsoleView(http, antiforgery) { Now = context.Time.GetUtcNow() };
+        if (!await context.Tokens.RevokeEnrolmentTokenAsync(id, http.RequestAborted).ConfigureAwait(false))
+        {
+            return await RenderAsync(view, queries, Html.Of($"""<div class="notice error" id="error">No enrolment token with this id.</div>"""), StatusCodes.Status404NotFound, http.RequestAborted).ConfigureAwait(false);
+        }
+
+        await context.Audit.AppendAsync(context.NowMs, session.Actor, "token.revoked", null, id, http.RequestAborted).ConfigureAwait(false);
+        Log.ConsoleTokenRevoked(logger, id, session.Actor);
+        return Results.Redirect(ConsoleEndpoints.Root + "/tokens");
+    }
+
     private static async Task<IResult> RenderAsync(ConsoleView view, FleetQueries queries, Html notice, int status, CancellationToken cancellationToken)
     {
         IReadOnlyList<EnrolmentTokenRow> tokens = await queries.ListEnrolmentTokensAsync(cancellationToken).ConfigureAwait(false);
@@ -70,9 +85,11 @@ internal static class TokenPages
                 : t.ExpiresAt <= now ? ConsoleView.Badge("expired", "expired")
                 : t.UsesLeft <= 0 ? ConsoleView.Badge("used up", "used-up")
                 : ConsoleView.Badge("active", "active");
-            return Html.Of($"""<tr data-token="{t.Id}"><td class="mono">{t.Id}</td><td>{state}</td><td>{t.UsesLeft}</td><td>{ConsoleView.Time(DateTimeOffset.FromUnixTimeMilliseconds(t.ExpiresAt))}</td><td>{t.Grp ?? "—"}</td><td>{ConsoleView.Time(DateTimeOffset.FromUnixTimeMilliseconds(t.CreatedAt))}</td></tr>""");
+            Html revoke = t.Revoked != 0 ? Html.Empty
+                : view.Form($"{ConsoleEndpoints.Root}/tokens/{Uri.EscapeDataString(t.Id)}/revoke", Html.Of($"""<button type="submit" class="danger revoke-token">Revoke</button>"""), "inline");
+            return Html.Of($"""<tr data-token="{t.Id}"><td class="mono">{t.Id}</td><td>{state}</td><td>{t.UsesLeft}</td><td>{ConsoleView.Time(DateTimeOffset.FromUnixTimeMilliseconds(t.ExpiresAt))}</td><td>{t.Grp ?? "—"}</td><td>{ConsoleView.Time(DateTimeOffset.FromUnixTimeMilliseconds(t.CreatedAt))}</td><td>{revoke}</td></tr>""");
         }));
-        Html empty = Html.When(tokens.Count == 0, Html.Of($"""<tr><td colspan="6" class="muted">No enrolment tokens.</td></tr>"""));
+        Html empty = Html.When(tokens.Count == 0, Html.Of($"""<tr><td colspan="7" class="muted">No enrolment tokens.</td></tr>"""));
         Html form = view.Form(ConsoleEndpoints.Root + "/tokens", Html.Of($"""
             <label>Uses<input type="number" name="uses" id="uses" min="1" max="100000" value="1" required></label>
             <label>Expires in<input type="text" name="expires" id="expires" value="24h" required maxlength="16" pattern="[0-9]+[smhdSMHD]"></label>
@@ -83,7 +100,7 @@ internal static class TokenPages
             <h1>Enrolment tokens</h1>
             {notice}
             <div class="card"><h2>New token</h2>{form}</div>
-            <table id="tokens"><thead><tr><th>Token id</th><th>State</th><th>Uses left</th><th>Expires</th><th>Group</th><th>Created</th></tr></thead><tbody>{rows}{empty}</tbody></table>
+            <table id="tokens"><thead><tr><th>Token id</th><th>State</th><th>Uses left</th><th>Expires</th><th>Group</th><th>Created</th><th></th></tr></thead><tbody>{rows}{empty}</tbody></table>
             <p class="muted">Secrets are stored hashed and never listed.</p>
             """);
         return view.Page("Tokens", "Tokens", body, status);
