@@ -21,11 +21,11 @@ public sealed partial class ConsoleTests
 
         browser.Go("/console/machines");
         Assert.Equal("/console/login", browser.CurrentPath);
-        browser.SignIn("lfa_not-a-token");
+        await browser.SignInAsync("lfa_not-a-token");
         Assert.Contains("not valid", browser.Text("#error"));
         Assert.Null(browser.Driver.Manage().Cookies.GetCookieNamed("__Host-lf_console"));
 
-        browser.SignIn(fleet.AdminToken);
+        await browser.SignInAsync(fleet.AdminToken);
         Assert.Equal("/console/machines", browser.CurrentPath);
         IWebElement row = browser.Find($"tr[data-machine='{machine.MachineId}']");
         Assert.Equal("online", row.FindElement(By.CssSelector(".state")).Text);
@@ -40,7 +40,7 @@ public sealed partial class ConsoleTests
         Assert.DoesNotContain(fleet.AdminToken, session.Value);
         browser.Screenshot("machines");
 
-        browser.Find("#logout").Click();
+        await browser.ClickAndWaitAsync("#logout");
         Assert.Equal("/console/login", browser.CurrentPath);
         Assert.Contains("signed out", browser.Text("#info"));
         browser.Go("/console/machines");
@@ -60,9 +60,9 @@ public sealed partial class ConsoleTests
         await using TestMachine machine = await fleet.EnrolAsync();
         string id = machine.MachineId!;
         using ConsoleBrowser browser = ConsoleBrowser.Start(fleet.Url);
-        browser.SignIn(fleet.AdminToken);
+        await browser.SignInAsync(fleet.AdminToken);
 
-        browser.Find($"tr[data-machine='{id}'] a").Click();
+        await browser.ClickAndWaitAsync($"tr[data-machine='{id}'] a");
         Assert.Equal($"/console/machines/{id}", browser.CurrentPath);
         Assert.Equal(machine.PublicKey.Thumbprint, browser.Text("#thumbprint"));
         Assert.Equal($"spiffe://test.example/machine/{id}", browser.Text("#spiffe"));
@@ -77,7 +77,7 @@ public sealed partial class ConsoleTests
 
         browser.Screenshot("machine");
 
-        browser.Find("#check").Click();
+        await browser.ClickAndWaitAsync("#check");
         Assert.Contains("verified against the enrolled key", browser.Text("#check-result"));
         browser.Go($"/console/machines/{id}");
 
@@ -85,7 +85,7 @@ public sealed partial class ConsoleTests
         browser.Find("#uid").SendKeys("501");
         browser.Find("#title").SendKeys("Update ready");
         browser.Find("#body").SendKeys("Please restart today");
-        browser.Find("#send").Click();
+        await browser.ClickAndWaitAsync("#send");
         Assert.StartsWith("/console/notifications/", browser.CurrentPath);
         string notificationId = browser.CurrentPath["/console/notifications/".Length..];
 
@@ -110,12 +110,12 @@ public sealed partial class ConsoleTests
         await using TestMachine machine = await fleet.EnrolAsync();
         string id = machine.MachineId!;
         using ConsoleBrowser browser = ConsoleBrowser.Start(fleet.Url);
-        browser.SignIn(fleet.AdminToken);
+        await browser.SignInAsync(fleet.AdminToken);
 
         browser.Go($"/console/machines/{id}");
-        browser.Find("#revoke-link").Click();
+        await browser.ClickAndWaitAsync("#revoke-link");
         Assert.Equal($"/console/machines/{id}/revoke", browser.CurrentPath);
-        browser.Find("#confirm-revoke").Click();
+        await browser.ClickAndWaitAsync("#confirm-revoke");
 
         Assert.Equal($"/console/machines/{id}", browser.CurrentPath);
         Assert.Equal("revoked", browser.Text("#state"));
@@ -128,7 +128,7 @@ public sealed partial class ConsoleTests
         browser.Find("#expires").Clear();
         browser.Find("#expires").SendKeys("2h");
         browser.Find("#group").SendKeys("kiosks");
-        browser.Find("#create-token").Click();
+        await browser.ClickAndWaitAsync("#create-token");
         string secret = browser.Text("#new-token");
         Assert.StartsWith("lfe_", secret);
         IWebElement row = Assert.Single(browser.FindAll("#tokens tbody tr"), r => r.Text.Contains("kiosks", StringComparison.Ordinal));
@@ -143,7 +143,7 @@ public sealed partial class ConsoleTests
         Assert.Equal("kiosks", (await fleet.GetJsonAsync($"/api/v1/machines/{kiosk.MachineId}")).GetProperty("group").GetString());
 
         // Revoked from the list: it shows as revoked and enrols nothing more.
-        Assert.Single(browser.FindAll("#tokens tbody tr"), r => r.Text.Contains("kiosks", StringComparison.Ordinal)).FindElement(By.CssSelector(".revoke-token")).Click();
+        await browser.ClickAndWaitAsync(Assert.Single(browser.FindAll("#tokens tbody tr"), r => r.Text.Contains("kiosks", StringComparison.Ordinal)).FindElement(By.CssSelector(".revoke-token")));
         Assert.Equal("/console/tokens", browser.CurrentPath);
         Assert.Contains("revoked", Assert.Single(browser.FindAll("#tokens tbody tr"), r => r.Text.Contains("kiosks", StringComparison.Ordinal)).Text);
         await using TestMachine late = await fleet.ConnectAsync();
@@ -171,7 +171,7 @@ public sealed partial class ConsoleTests
         await machine.EnrollAsync(await fleet.CreateTokenAsync());
         string notification = await fleet.NotifyAsync(machine.MachineId!, new { uid = 1, title = "<i id=\"t\">hi</i>", body = "</dd><script>x()</script>" });
         using ConsoleBrowser browser = ConsoleBrowser.Start(fleet.Url);
-        browser.SignIn(fleet.AdminToken);
+        await browser.SignInAsync(fleet.AdminToken);
 
         foreach (string path in new[] { "/console/machines", $"/console/machines/{machine.MachineId}", $"/console/machines/{machine.MachineId}/revoke", $"/console/notifications/{notification}" })
         {
@@ -199,7 +199,7 @@ public sealed partial class ConsoleTests
         await using TestMachine machine = await fleet.EnrolAsync();
         string id = machine.MachineId!;
         using ConsoleBrowser browser = ConsoleBrowser.Start(fleet.Url);
-        browser.SignIn(fleet.AdminToken);
+        await browser.SignInAsync(fleet.AdminToken);
         browser.Go("/console/tokens");
         string session = browser.Driver.Manage().Cookies.GetCookieNamed("__Host-lf_console")!.Value;
         string antiforgery = browser.Driver.Manage().Cookies.GetCookieNamed("__Host-lf_af")!.Value;
@@ -271,6 +271,56 @@ public sealed partial class ConsoleTests
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.False(wrong.Headers.TryGetValues("Set-Cookie", out IEnumerable<string>? set) && set.Any(c => c.StartsWith("__Host-lf_console=", StringComparison.Ordinal)));
     }
+
+    [Fact(Timeout = T)]
+    public async Task AuditLog_IsPaged_NewestFirst()
+    {
+        await using FleetHarness fleet = await FleetHarness.StartAsync("sqlite", null);
+        for (int i = 0; i < 60; i++)
+        {
+            await fleet.Server.Context.Audit.AppendAsync(i, "test", "test.entry", null, "entry " + i, CancellationToken.None);
+        }
+
+        using HttpClient client = Client(fleet, null);
+        string session = await SignInAsync(client, fleet.AdminToken);
+        string first = await GetPageAsync(client, "/console/audit", session);
+        string older = OlderLink().Match(first).Groups[1].Value;
+        Assert.NotEmpty(older);
+        string second = await GetPageAsync(client, "/console/audit?before=" + older, session);
+
+        // 61 entries (60 and the sign-in): 50 on the first page, 11 on the second, no overlap, no further page.
+        Assert.Equal(50, EntryRow().Matches(first).Count);
+        Assert.Equal(11, EntryRow().Matches(second).Count);
+        Assert.Contains("console.signed-in", first);
+        Assert.Contains("entry 0<", second);
+        Assert.DoesNotContain("entry 0<", first);
+        Assert.DoesNotContain("id=\"older\"", second);
+    }
+
+    private static async Task<string> SignInAsync(HttpClient client, string adminToken)
+    {
+        using HttpResponseMessage login = await client.GetAsync("/console/login");
+        string field = HiddenField().Match(await login.Content.ReadAsStringAsync()).Groups[1].Value;
+        string antiforgery = login.Headers.GetValues("Set-Cookie").First(c => c.StartsWith("__Host-lf_af=", StringComparison.Ordinal)).Split(';')[0];
+        using HttpResponseMessage signIn = await PostFormAsync(client, "/console/login", antiforgery, [new("__af", field), new("token", adminToken)]);
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        return signIn.Headers.GetValues("Set-Cookie").First(c => c.StartsWith("__Host-lf_console=", StringComparison.Ordinal)).Split(';')[0];
+    }
+
+    private static async Task<string> GetPageAsync(HttpClient client, string path, string cookie)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Cookie", cookie);
+        using HttpResponseMessage response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    [GeneratedRegex("href=\"/console/audit\\?before=([0-9]+)\" id=\"older\"")]
+    private static partial Regex OlderLink();
+
+    [GeneratedRegex("<tr data-action=")]
+    private static partial Regex EntryRow();
 
     private static void AssertStrictCookie(string setCookie)
     {

@@ -60,11 +60,42 @@ internal sealed class ConsoleBrowser : IDisposable
 
     public string Text(string css) => Find(css).Text;
 
-    public void SignIn(string token)
+    public async Task SignInAsync(string token)
     {
         Go("/console/login");
         Find("#token").SendKeys(token);
-        Find("#sign-in").Click();
+        await ClickAndWaitAsync(Find("#sign-in"));
+    }
+
+    public Task ClickAndWaitAsync(string css) => ClickAndWaitAsync(Find(css));
+
+    /// <summary>Clicks a link or submit button and waits until the next page has replaced this one and has loaded.</summary>
+    public async Task ClickAndWaitAsync(IWebElement element)
+    {
+        IWebElement page = Find("html");
+        element.Click();
+        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            try
+            {
+                _ = page.TagName;
+            }
+            catch (StaleElementReferenceException)
+            {
+                if (Equals(Driver.ExecuteScript("return document.readyState;"), "complete"))
+                {
+                    return;
+                }
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"No new page after the click; still at {Driver.Url}");
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>Polls the page (it may reload itself) until <paramref name="condition"/> holds.</summary>
