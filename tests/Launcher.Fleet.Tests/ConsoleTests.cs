@@ -99,6 +99,7 @@ public sealed partial class ConsoleTests
         // Nobody reloads: the page refreshes itself while an outcome may change.
         await browser.WaitUntilAsync(() => browser.Text("tr[data-uid='501'] .outcome") == "clicked", "the clicked outcome");
         Assert.Equal("Final.", browser.Text("#watching"));
+        browser.Screenshot("notification");
         browser.Go($"/console/machines/{id}");
         Assert.Contains("clicked", browser.Text("#notifications"));
     }
@@ -130,6 +131,7 @@ public sealed partial class ConsoleTests
         browser.Find("#group").SendKeys("kiosks");
         await browser.ClickAndWaitAsync("#create-token");
         string secret = browser.Text("#new-token");
+        browser.Screenshot("token-created");
         Assert.StartsWith("lfe_", secret);
         IWebElement row = Assert.Single(browser.FindAll("#tokens tbody tr"), r => r.Text.Contains("kiosks", StringComparison.Ordinal));
         Assert.Contains("active", row.Text);
@@ -150,6 +152,7 @@ public sealed partial class ConsoleTests
         await Assert.ThrowsAsync<Launcher.Rpc.RpcException>(() => late.EnrollAsync(secret));
 
         browser.Go("/console/audit");
+        browser.Screenshot("audit");
         string[] actions = browser.FindAll("#audit tr[data-action]").Select(r => r.GetAttribute("data-action")!).ToArray();
         Assert.Contains("console.signed-in", actions);
         Assert.Contains("machine.revoked", actions);

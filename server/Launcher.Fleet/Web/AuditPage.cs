@@ -20,7 +20,7 @@ internal static class AuditPage
 
         Html rows = Html.Join(entries.Select(e => Html.Of($"""
             <tr data-action="{e.Action}">
-            <td>{e.Id}</td><td>{ConsoleView.Time(e.At)}</td><td class="mono">{e.Actor}</td><td><code>{e.Action}</code></td>
+            <td>{e.Id}</td><td class="nowrap">{ConsoleView.Time(e.At)}</td><td class="mono">{e.Actor}</td><td class="nowrap"><code>{e.Action}</code></td>
             <td>{(e.MachineId is null ? Html.Text("—") : Html.Of($"""<a href="{ConsoleView.MachineHref(e.MachineId)}" class="mono">{e.MachineId}</a>"""))}</td>
             <td>{e.Detail ?? "—"}</td>
             </tr>

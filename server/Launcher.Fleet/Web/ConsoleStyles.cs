@@ -39,7 +39,8 @@ internal static class ConsoleStyles
         .grants { margin: 0; padding-left: 16px; }
         form.stack { display: grid; gap: 10px; max-width: 520px; }
         form.stack button { justify-self: start; }
-        .card > p:first-child { margin-top: 0; }
+        .card > p:first-child, .card > h2:first-child { margin-top: 0; }
+        .nowrap { white-space: nowrap; }
         form.inline { display: flex; gap: 8px; align-items: end; flex-wrap: wrap; }
         label { display: grid; gap: 4px; font-weight: 600; font-size: 12px; color: var(--muted); }
         input, textarea, select { font: inherit; padding: 7px 9px; border: 1px solid #c4cad3; border-radius: 6px; background: #fff; }

@@ -85,7 +85,7 @@ internal static class TokenPages
                 : t.ExpiresAt <= now ? ConsoleView.Badge("expired", "expired")
                 : t.UsesLeft <= 0 ? ConsoleView.Badge("used up", "used-up")
                 : ConsoleView.Badge("active", "active");
-            Html revoke = t.Revoked != 0 ? Html.Empty
+            Html revoke = t.Revoked != 0 || t.ExpiresAt <= now || t.UsesLeft <= 0 ? Html.Empty
                 : view.Form($"{ConsoleEndpoints.Root}/tokens/{Uri.EscapeDataString(t.Id)}/revoke", Html.Of($"""<button type="submit" class="danger revoke-token">Revoke</button>"""), "inline");
             return Html.Of($"""<tr data-token="{t.Id}"><td class="mono">{t.Id}</td><td>{state}</td><td>{t.UsesLeft}</td><td>{ConsoleView.Time(DateTimeOffset.FromUnixTimeMilliseconds(t.ExpiresAt))}</td><td>{t.Grp ?? "—"}</td><td>{ConsoleView.Time(DateTimeOffset.FromUnixTimeMilliseconds(t.CreatedAt))}</td><td>{revoke}</td></tr>""");
         }));
