@@ -9,12 +9,14 @@
 #   fuzzing:      afl++ (scripts/fuzz.sh; SharpFuzz comes from .config/dotnet-tools.json)
 #   interop:      Node.js + npm, then vscode-jsonrpc from tests/interop/package-lock.json
 #   fleet tests:  postgresql (a throwaway cluster started by scripts/postgres.sh)
+#   web console:  chromium, chromium-driver (headless browser tests through Selenium)
 # Run as root (CI is root) or with sudo available.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 packages=(cmake gcc make pkg-config libtss2-dev swtpm swtpm-tools tpm2-tools libtss2-tcti-swtpm0
-          dbus shellcheck libplist-utils libxml2-utils sqlite3 procps python3 util-linux afl++ postgresql curl)
+          dbus shellcheck libplist-utils libxml2-utils sqlite3 procps python3 util-linux afl++ postgresql curl
+          chromium chromium-driver)
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     packages+=(nodejs npm)

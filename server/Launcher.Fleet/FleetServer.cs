@@ -6,6 +6,8 @@ using Launcher.Fleet.Policy;
 using Launcher.Fleet.Push;
 using Launcher.Fleet.Services;
 using Launcher.Fleet.Store;
+using Launcher.Fleet.Web;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
@@ -141,6 +143,9 @@ internal sealed class FleetServer : IAsyncDisposable
                 });
                 logs.SetMinimumLevel(LogLevel.Information);
                 logs.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+                // Keys at rest in the 0700 data dir, unencrypted by design (there is no key-encryption key to use here).
+                logs.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
             }
             else
             {
@@ -185,16 +190,35 @@ internal sealed class FleetServer : IAsyncDisposable
         services.AddSingleton<VerifyService>();
         services.AddSingleton<LivenessService>();
 
+        // The web console: antiforgery tokens and their cookie are protected with keys kept in the data dir (0700),
+        // so a restart (or another instance on the same data dir) accepts forms rendered before it.
+        services.AddDataProtection()
+            .SetApplicationName("launcher-fleet")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDirectory, "console-keys")));
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.Name = ConsoleCookies.Antiforgery;
+            antiforgery.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.Always;
+            antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+            antiforgery.Cookie.HttpOnly = true;
+            antiforgery.Cookie.Path = "/";
+            antiforgery.FormFieldName = ConsoleCookies.AntiforgeryField;
+            antiforgery.HeaderName = null;
+            antiforgery.SuppressXFrameOptionsHeader = true;
+        });
+
         WebApplication app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = HandleExceptionAsync });
 
         // Errors produced without a body (a query value that does not bind, say) become problem objects too.
         app.UseStatusCodePages();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.Limits.KeepAliveInterval, KeepAliveTimeout = options.Limits.KeepAliveTimeout });
+        app.Use((http, next) => ConsoleSecurityHeaders.ApplyAsync(http, () => next(http)));
         app.UseRouting();
         DaemonEndpoint daemon = app.Services.GetRequiredService<DaemonEndpoint>();
         app.Map("/v1/daemon", daemon.HandleAsync);
         FleetApi.Map(app);
+        ConsoleEndpoints.Map(app);
         app.MapFallback(http => Problems.Write(http, StatusCodes.Status404NotFound, "Not found", "No such endpoint (docs/fleet-api.md lists them)."));
         return app;
     }

@@ -43,4 +43,13 @@ internal sealed class FleetServerLimits
 
     /// <summary>Retry-After range (seconds) told to connections refused for load; jittered so they do not return together.</summary>
     public (int Min, int Max) RetryAfterSeconds { get; init; } = (5, 30);
+
+    /// <summary>Lifetime of a web console session (absolute; logging in again starts a new one).</summary>
+    public TimeSpan ConsoleSessionLifetime { get; init; } = TimeSpan.FromHours(12);
+
+    /// <summary>Rows in one page of the web console's machines and audit tables.</summary>
+    public int ConsolePageSize { get; init; } = 50;
+
+    /// <summary>The notification page refreshes itself this often while an outcome may still change.</summary>
+    public TimeSpan ConsoleRefreshInterval { get; init; } = TimeSpan.FromSeconds(2);
 }

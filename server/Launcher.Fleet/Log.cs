@@ -58,4 +58,28 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 18, Level = LogLevel.Debug, Message = "Wake-up for {MachineId} received")]
     public static partial void WakeReceived(ILogger logger, string machineId);
+
+    [LoggerMessage(EventId = 1200, Level = LogLevel.Information, Message = "Console: admin {AdminId} signed in from {Remote}")]
+    public static partial void ConsoleSignedIn(ILogger logger, string adminId, string remote);
+
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Console: sign-in from {Remote} refused: {Reason}")]
+    public static partial void ConsoleSignInRefused(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Information, Message = "Console: admin {AdminId} signed out")]
+    public static partial void ConsoleSignedOut(ILogger logger, string adminId);
+
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "Console: {Method} {Path} from {Remote} refused: no valid antiforgery token")]
+    public static partial void ConsoleAntiforgeryRefused(ILogger logger, string method, string path, string remote);
+
+    [LoggerMessage(EventId = 1204, Level = LogLevel.Information, Message = "Console: {Method} {Path} from {Remote} without a session, sent to the sign-in page")]
+    public static partial void ConsoleNoSession(ILogger logger, string method, string path, string remote);
+
+    [LoggerMessage(EventId = 1205, Level = LogLevel.Information, Message = "Console: enrolment token {TokenId} created by {Actor}")]
+    public static partial void ConsoleTokenCreated(ILogger logger, string tokenId, string actor);
+
+    [LoggerMessage(EventId = 1206, Level = LogLevel.Information, Message = "Console: notification {Id} to {MachineId} created by {Actor}")]
+    public static partial void ConsoleNotificationCreated(ILogger logger, string id, string machineId, string actor);
+
+    [LoggerMessage(EventId = 1207, Level = LogLevel.Information, Message = "Console: enrolment token {TokenId} revoked by {Actor}")]
+    public static partial void ConsoleTokenRevoked(ILogger logger, string tokenId, string actor);
 }

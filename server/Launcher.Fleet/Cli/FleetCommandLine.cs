@@ -79,6 +79,7 @@ internal static class FleetCommandLine
             await output.WriteLineAsync($"  TLS certificate: {pki.TlsCertificatePath} (key {pki.TlsKeyPath}, 0600)").ConfigureAwait(false);
             await output.WriteLineAsync($"  TLS SHA-256 (cb): {pki.TlsCertificateHash}").ConfigureAwait(false);
             await output.WriteLineAsync($"  policy:          {server.Context.Policy.Source}").ConfigureAwait(false);
+            await output.WriteLineAsync($"  web console:     {new Uri(server.Url, "/console/")} (sign in with an admin token)").ConfigureAwait(false);
             await server.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         });

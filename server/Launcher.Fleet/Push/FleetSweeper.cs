@@ -34,6 +34,7 @@ internal sealed class FleetSweeper : BackgroundService
                     long now = _context.NowMs;
                     await _context.Presence.HeartbeatAsync(_context.InstanceId, now, stoppingToken).ConfigureAwait(false);
                     await _context.Nonces.PurgeExpiredAsync(now, stoppingToken).ConfigureAwait(false);
+                    await _context.ConsoleSessions.DeleteExpiredAsync(now, stoppingToken).ConfigureAwait(false);
                     await _push.SweepAsync().ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is DbException or IOException or TimeoutException or InvalidOperationException)

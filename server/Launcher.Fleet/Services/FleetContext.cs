@@ -20,6 +20,7 @@ internal sealed class FleetContext
         Notifications = new NotificationStore(database);
         Presence = new PresenceStore(database);
         Audit = new AuditStore(database);
+        ConsoleSessions = new ConsoleSessionStore(database);
         InstanceId = "i_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
     }
 
@@ -46,6 +47,8 @@ internal sealed class FleetContext
     public PresenceStore Presence { get; }
 
     public AuditStore Audit { get; }
+
+    public ConsoleSessionStore ConsoleSessions { get; }
 
     /// <summary>This instance's id in presence rows.</summary>
     public string InstanceId { get; }

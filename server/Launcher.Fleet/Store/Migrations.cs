@@ -92,5 +92,14 @@ internal static class Migrations
                 detail TEXT
             );
             """),
+        (2, """
+            CREATE TABLE console_sessions (
+                hash TEXT PRIMARY KEY,
+                admin_token_id TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL
+            );
+            CREATE INDEX console_sessions_expires ON console_sessions (expires_at);
+            """),
     ];
 }
