@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Launcher.Benchmarks.Engines;
+using Launcher.Benchmarks.Fleet;
 using Launcher.Benchmarks.Harness;
 using Launcher.Benchmarks.Identity;
 using Launcher.Benchmarks.Ipc;
@@ -66,6 +67,11 @@ try
     {
         exit |= await RunSuiteAsync("identity", async () => await new IdentitySuite(layout, options, Path.Combine(work.FullName, "identity"), Console.Out).RunAsync().ConfigureAwait(false)).ConfigureAwait(false);
     }
+
+    if (options.Suite is "fleet" or "all")
+    {
+        exit |= await RunSuiteAsync("fleet", async () => await new FleetSuite(layout, options, Path.Combine(work.FullName, "fleet"), Console.Out).RunAsync().ConfigureAwait(false)).ConfigureAwait(false);
+    }
 }
 finally
 {
@@ -99,7 +105,8 @@ async Task<int> RunSuiteAsync(string name, Func<Task<(JsonObject Json, IReadOnly
         (result, figures) = await run().ConfigureAwait(false);
     }
     catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or IOException or System.Net.Sockets.SocketException
-        or Launcher.Rpc.RpcException or Launcher.Rpc.RpcConnectionLostException or System.Text.Json.JsonException)
+        or Launcher.Rpc.RpcException or Launcher.Rpc.RpcConnectionLostException or System.Text.Json.JsonException
+        or System.Net.WebSockets.WebSocketException or System.Net.Http.HttpRequestException or OperationCanceledException)
     {
         Console.Error.WriteLine($"{name}: FAILED: {ex}");
         return 1;
