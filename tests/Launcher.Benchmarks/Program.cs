@@ -44,6 +44,12 @@ if (MachineInfo.OpenFilesLimit() is > 0 and < 2200)
     Console.WriteLine($"WARNING: the open-files limit is {MachineInfo.OpenFilesLimit()}; the fan-out needs about 2,100 (ulimit -n 4096)");
 }
 
+if (options.Suite is ("fleet" or "all") && MachineInfo.OpenFilesLimit() is long files and > 0
+    && files < (options.FleetMachines ?? (options.Quick ? 300 : 10_000)) + 1_000)
+{
+    Console.WriteLine($"WARNING: the open-files limit is {files}; the fleet suite holds one socket per simulated machine in the harness and one in launcher-fleet (raise the hard limit: ulimit -Hn)");
+}
+
 string outputDirectory = options.OutputDirectory ?? Path.Combine(layout.Root, "artifacts", "bench");
 Directory.CreateDirectory(outputDirectory);
 
