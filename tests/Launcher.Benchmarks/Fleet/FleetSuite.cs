@@ -183,15 +183,15 @@ internal sealed class FleetSuite
             await Task.Delay(TimeSpan.FromSeconds(_options.Quick ? 0.5 : 2)).ConfigureAwait(false);
 
             // The baseline: as many bare TLS handshakes as there are machines, same endpoint, same concurrency.
-            before = Sample(server);
+            ServerSample beforeRaw = Sample(server);
             (int handshakes, TimeSpan rawElapsed) = await RawTlsHandshakes.RunAsync(server.Url, trust, count, concurrency, abort.Token).ConfigureAwait(false);
             ServerSample afterRaw = Sample(server);
             double rawPerSec = handshakes / rawElapsed.TotalSeconds;
             run["rawTlsHandshakes"] = handshakes;
             run["rawTlsSeconds"] = Round(rawElapsed.TotalSeconds, 2);
             run["rawTlsHandshakesPerSec"] = Round(rawPerSec);
-            run["rawServerCpuSeconds"] = Round((afterRaw.Cpu - before.Cpu).TotalSeconds, 2);
-            run["rawHarnessCpuSeconds"] = Round((afterRaw.HarnessCpu - before.HarnessCpu).TotalSeconds, 2);
+            run["rawServerCpuSeconds"] = Round((afterRaw.Cpu - beforeRaw.Cpu).TotalSeconds, 2);
+            run["rawHarnessCpuSeconds"] = Round((afterRaw.HarnessCpu - beforeRaw.HarnessCpu).TotalSeconds, 2);
             _log.WriteLine($"fleet/{store}: {handshakes} raw TLS handshakes in {rawElapsed.TotalSeconds:0.0} s ({rawPerSec:0}/s)");
             await Task.Delay(TimeSpan.FromSeconds(_options.Quick ? 0.5 : 2)).ConfigureAwait(false);
 
@@ -230,10 +230,12 @@ internal sealed class FleetSuite
                 run["authHarnessCpuSeconds"] = Round((afterAuth.HarnessCpu - before.HarnessCpu).TotalSeconds, 2);
                 run["authServerThreads"] = afterAuth.Threads;
                 run["serverCpuMsPerAuth"] = Round((afterAuth.Cpu - before.Cpu).TotalMilliseconds / count, 3);
-                run["serverCpuMsPerRawHandshake"] = Round((afterRaw.Cpu - afterEnrol.Cpu).TotalMilliseconds / handshakes, 3);
+                run["serverCpuMsPerRawHandshake"] = Round((afterRaw.Cpu - beforeRaw.Cpu).TotalMilliseconds / handshakes, 3);
                 run["harnessCpuMsPerAuth"] = Round((afterAuth.HarnessCpu - before.HarnessCpu).TotalMilliseconds / count, 3);
-                run["harnessCpuMsPerRawHandshake"] = Round((afterRaw.HarnessCpu - afterEnrol.HarnessCpu).TotalMilliseconds / handshakes, 3);
+                run["harnessCpuMsPerRawHandshake"] = Round((afterRaw.HarnessCpu - beforeRaw.HarnessCpu).TotalMilliseconds / handshakes, 3);
                 run["retries"] = fleet.Sum(m => m.Retries);
+                run["retryReasons"] = new JsonArray(fleet.Where(m => m.FirstRetryReason is not null).GroupBy(m => m.FirstRetryReason!)
+                    .OrderByDescending(g => g.Count()).Take(5).Select(g => (JsonNode)$"{g.Count()} x {g.Key}").ToArray());
                 run["authTimeline"] = timeline;
                 _log.WriteLine($"fleet/{store}: {count} connected and authenticated in {authSeconds:0.00} s ({count / authSeconds:0}/s, {count / authSeconds / rawPerSec:P0} of raw)");
             }

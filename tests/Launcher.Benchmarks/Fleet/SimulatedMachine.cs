@@ -60,6 +60,9 @@ internal sealed class SimulatedMachine : IAsyncDisposable
     /// <summary>Times a connect or handshake call failed and was tried again.</summary>
     public int Retries { get; private set; }
 
+    /// <summary>The first failure that was tried again (type and message), for the report.</summary>
+    public string? FirstRetryReason { get; private set; }
+
     public void ResetOutcome() => _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>A real enrolment on its own connection, which is then closed.</summary>
@@ -199,6 +202,7 @@ internal sealed class SimulatedMachine : IAsyncDisposable
                 or RpcException { Code: FleetErrorCodes.Overloaded })
             {
                 Retries++;
+                FirstRetryReason ??= ex.GetType().Name + ": " + ex.Message;
                 await Task.Delay(200 * tries).ConfigureAwait(false);
             }
         }
