@@ -8,6 +8,9 @@ internal sealed class FleetServerLimits
     /// <summary>Connections upgraded but not yet authenticated, at once; over it the upgrade gets 503 + Retry-After.</summary>
     public int MaxUnauthenticatedConnections { get; init; } = 512;
 
+    /// <summary>fleet/challenge nonces outstanding on one connection; a further challenge replaces the oldest.</summary>
+    public int MaxChallengesPerConnection { get; init; } = 4;
+
     /// <summary>Authenticated machine connections on one instance.</summary>
     public int MaxConnections { get; init; } = 50_000;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Launcher.Benchmarks.Engines;
 using Launcher.Benchmarks.Attestation;
+using Launcher.Benchmarks.Fleet;
 using Launcher.Benchmarks.Harness;
 using Launcher.Benchmarks.Identity;
 using Launcher.Benchmarks.Ipc;
@@ -44,6 +45,12 @@ if (MachineInfo.OpenFilesLimit() is > 0 and < 2200)
     Console.WriteLine($"WARNING: the open-files limit is {MachineInfo.OpenFilesLimit()}; the fan-out needs about 2,100 (ulimit -n 4096)");
 }
 
+if (options.Suite is ("fleet" or "all") && MachineInfo.OpenFilesLimit() is long files and > 0
+    && files < (options.FleetMachines ?? (options.Quick ? 300 : 10_000)) + 1_000)
+{
+    Console.WriteLine($"WARNING: the open-files limit is {files}; the fleet suite holds one socket per simulated machine in the harness and one in launcher-fleet (raise the hard limit: ulimit -Hn)");
+}
+
 string outputDirectory = options.OutputDirectory ?? Path.Combine(layout.Root, "artifacts", "bench");
 Directory.CreateDirectory(outputDirectory);
 
@@ -76,6 +83,11 @@ try
     if (options.Suite is "startup" or "all")
     {
         exit |= await RunSuiteAsync("startup", async () => await new Launcher.Benchmarks.Startup.StartupSuite(layout, options, Path.Combine(work.FullName, "startup"), Console.Out).RunAsync().ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    if (options.Suite is "fleet" or "all")
+    {
+        exit |= await RunSuiteAsync("fleet", async () => await new FleetSuite(layout, options, Path.Combine(work.FullName, "fleet"), Console.Out).RunAsync().ConfigureAwait(false)).ConfigureAwait(false);
     }
 }
 finally
@@ -110,7 +122,8 @@ async Task<int> RunSuiteAsync(string name, Func<Task<(JsonObject Json, IReadOnly
         (result, figures) = await run().ConfigureAwait(false);
     }
     catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or IOException or System.Net.Sockets.SocketException
-        or Launcher.Rpc.RpcException or Launcher.Rpc.RpcConnectionLostException or System.Text.Json.JsonException)
+        or Launcher.Rpc.RpcException or Launcher.Rpc.RpcConnectionLostException or System.Text.Json.JsonException
+        or System.Net.WebSockets.WebSocketException or System.Net.Http.HttpRequestException or OperationCanceledException)
     {
         Console.Error.WriteLine($"{name}: FAILED: {ex}");
         return 1;

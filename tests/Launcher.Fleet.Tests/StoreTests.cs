@@ -32,23 +32,6 @@ public sealed class StoreTests
     [Theory(Timeout = T)]
     [InlineData("sqlite")]
     [PostgresData]
-    public async Task ANonce_IsConsumedExactlyOnce_UnderConcurrency(string store)
-    {
-        await using Scratch scratch = await Scratch.CreateAsync(store, _postgres);
-        var nonces = new NonceStore(scratch.Database);
-        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        string nonce = await nonces.IssueAsync("c_1", now + 60_000, CancellationToken.None);
-
-        bool[] results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => nonces.ConsumeAsync(nonce, "c_1", now, CancellationToken.None))));
-
-        Assert.Single(results, r => r);
-        Assert.False(await nonces.ConsumeAsync(await nonces.IssueAsync("c_1", now + 60_000, CancellationToken.None), "c_2", now, CancellationToken.None));
-        Assert.False(await nonces.ConsumeAsync(await nonces.IssueAsync("c_1", now - 1, CancellationToken.None), "c_1", now, CancellationToken.None));
-    }
-
-    [Theory(Timeout = T)]
-    [InlineData("sqlite")]
-    [PostgresData]
     public async Task ATokenWithNUses_EnrolsExactlyN_UnderConcurrency(string store)
     {
         await using Scratch scratch = await Scratch.CreateAsync(store, _postgres);

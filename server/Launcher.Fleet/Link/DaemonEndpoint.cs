@@ -70,7 +70,7 @@ internal sealed class DaemonEndpoint
             {
                 Name = $"link {connectionId} {remote}",
             };
-            session = new LinkSession(connectionId, channelBinding, transport, connection, remote);
+            session = new LinkSession(connectionId, channelBinding, transport, connection, remote, _context.Limits.MaxChallengesPerConnection);
             connection.State = session;
             connection.Start();
             _ = EnforceDeadlineAsync(session);

@@ -30,7 +30,7 @@ internal sealed class LinkHandlers
         _push = push;
         _logger = logger;
         Table = new RpcHandlerTable()
-            .Add(FleetMethods.Challenge, Gate<EmptyParams, ChallengeResult>(handshake: true, (session, _, ct) => _enrolment.ChallengeAsync(session.ConnectionId, ct)))
+            .Add(FleetMethods.Challenge, Gate<EmptyParams, ChallengeResult>(handshake: true, (session, _, _) => Task.FromResult(_enrolment.Challenge(session.Nonces))))
             .Add(FleetMethods.Enroll, Gate<EnrollParams, EnrollResult>(handshake: true, EnrollAsync))
             .Add(FleetMethods.Activate, Gate<ActivateParams, EnrollResult>(handshake: true, ActivateAsync))
             .Add(FleetMethods.Authenticate, Gate<AuthenticateParams, EnrollResult>(handshake: true, AuthenticateAsync))
@@ -73,7 +73,7 @@ internal sealed class LinkHandlers
     {
         ThrowIfAuthenticated(session);
         ThrowIfFull();
-        EnrollResult result = await _enrolment.EnrollAsync(session.ConnectionId, session.ChannelBinding, request, cancellationToken).ConfigureAwait(false);
+        EnrollResult result = await _enrolment.EnrollAsync(session.ConnectionId, session.ChannelBinding, session.Nonces, request, cancellationToken).ConfigureAwait(false);
         await OnAuthenticatedAsync(session, result.MachineId, cancellationToken).ConfigureAwait(false);
         return result;
     }
@@ -82,7 +82,7 @@ internal sealed class LinkHandlers
     {
         ThrowIfAuthenticated(session);
         ThrowIfFull();
-        (EnrollResult result, _) = await _enrolment.AuthenticateAsync(session.ConnectionId, session.ChannelBinding, request, cancellationToken).ConfigureAwait(false);
+        (EnrollResult result, _) = await _enrolment.AuthenticateAsync(session.ChannelBinding, session.Nonces, request, cancellationToken).ConfigureAwait(false);
         await OnAuthenticatedAsync(session, result.MachineId, cancellationToken).ConfigureAwait(false);
         return result;
     }

@@ -8,9 +8,10 @@ internal sealed class LinkSession
 {
     private string? _machineId;
 
-    public LinkSession(string connectionId, string channelBinding, WebSocketTransport transport, JsonRpcConnection connection, string remote)
+    public LinkSession(string connectionId, string channelBinding, WebSocketTransport transport, JsonRpcConnection connection, string remote, int maxChallenges)
     {
         ConnectionId = connectionId;
+        Nonces = new ChallengeNonces(maxChallenges);
         ChannelBinding = channelBinding;
         Transport = transport;
         Connection = connection;
@@ -25,6 +26,9 @@ internal sealed class LinkSession
     public WebSocketTransport Transport { get; }
 
     public JsonRpcConnection Connection { get; }
+
+    /// <summary>The fleet/challenge nonces issued on this connection.</summary>
+    public ChallengeNonces Nonces { get; }
 
     /// <summary>The peer's address, for logs.</summary>
     public string Remote { get; }

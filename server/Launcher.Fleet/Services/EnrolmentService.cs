@@ -26,17 +26,17 @@ internal sealed class EnrolmentService
         _logger = logger;
     }
 
-    /// <summary>Issues a nonce for the connection <paramref name="connectionId"/>, stored before it is returned.</summary>
-    public async Task<ChallengeResult> ChallengeAsync(string connectionId, CancellationToken cancellationToken)
+    /// <summary>Issues a nonce on a connection (held by the connection: only it can consume the nonce).</summary>
+    public ChallengeResult Challenge(ChallengeNonces nonces)
     {
         DateTimeOffset expires = _context.Time.GetUtcNow().AddSeconds(FleetLimits.NonceLifetimeSeconds);
-        string nonce = await _context.Nonces.IssueAsync(connectionId, expires.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+        string nonce = nonces.Issue(expires.ToUnixTimeMilliseconds());
         return new ChallengeResult { Nonce = nonce, Audience = _context.Audience, ExpiresAt = expires.ToUnixTimeSeconds() };
     }
 
-    public async Task<EnrollResult> EnrollAsync(string connectionId, string channelBinding, EnrollParams request, CancellationToken cancellationToken)
+    public async Task<EnrollResult> EnrollAsync(string connectionId, string channelBinding, ChallengeNonces nonces, EnrollParams request, CancellationToken cancellationToken)
     {
-        VerifiedProof proof = await VerifyLinkProofAsync(connectionId, channelBinding, request.Proof, requireMachineId: false, cancellationToken).ConfigureAwait(false);
+        VerifiedProof proof = VerifyLinkProof(channelBinding, nonces, request.Proof, requireMachineId: false);
         string keyClass = proof.Claims.KeyClass;
         if (_context.Policy.RefuseEnrolment(keyClass) is string refusal)
         {
@@ -106,9 +106,9 @@ internal sealed class EnrolmentService
         return _certificates.Result(row, Grants(row));
     }
 
-    public async Task<(EnrollResult Result, MachineRow Machine)> AuthenticateAsync(string connectionId, string channelBinding, AuthenticateParams request, CancellationToken cancellationToken)
+    public async Task<(EnrollResult Result, MachineRow Machine)> AuthenticateAsync(string channelBinding, ChallengeNonces nonces, AuthenticateParams request, CancellationToken cancellationToken)
     {
-        VerifiedProof proof = await VerifyLinkProofAsync(connectionId, channelBinding, request.Proof, requireMachineId: true, cancellationToken).ConfigureAwait(false);
+        VerifiedProof proof = VerifyLinkProof(channelBinding, nonces, request.Proof, requireMachineId: true);
         MachineRow? machine = await _context.Machines.GetAsync(proof.Claims.MachineId!, cancellationToken).ConfigureAwait(false);
         if (machine is null)
         {
@@ -157,7 +157,7 @@ internal sealed class EnrolmentService
     private IReadOnlyList<string> Grants(MachineRow row) =>
         _context.Policy.Evaluate(row.KeyClass, row.AttestationLevel, row.Grp, row.IsRevoked).Select(g => g.Grant).ToList();
 
-    private async Task<VerifiedProof> VerifyLinkProofAsync(string connectionId, string channelBinding, string jws, bool requireMachineId, CancellationToken cancellationToken)
+    private VerifiedProof VerifyLinkProof(string channelBinding, ChallengeNonces nonces, string jws, bool requireMachineId)
     {
         VerifiedProof proof = _verifier.Verify(jws, new ProofExpectations
         {
@@ -167,8 +167,8 @@ internal sealed class EnrolmentService
             RequireMachineId = requireMachineId,
         });
 
-        // Last, and atomically in the database: a nonce is consumed once, whichever instance sees it.
-        if (!await _context.Nonces.ConsumeAsync(proof.Claims.Nonce, connectionId, _context.NowMs, cancellationToken).ConfigureAwait(false))
+        // Last, and atomically: a nonce is consumed once, and only on the connection that it was issued on.
+        if (!nonces.TryConsume(proof.Claims.Nonce, _context.NowMs))
         {
             throw new ProofRefusedException(FleetErrorCodes.NonceRejected, "nonce", "The proof's nonce was not issued on this connection, has expired, or was already used.");
         }

@@ -17,6 +17,14 @@ internal sealed class FleetDatabase : IAsyncDisposable
     private readonly NpgsqlDataSource? _postgres;
     private readonly string? _sqlite;
 
+    /// <summary>
+    /// Run on every SQLite connection opened: the busy timeout (30 s) handled inside SQLite, and synchronous=NORMAL,
+    /// which in WAL mode syncs at checkpoints instead of at every commit: a crash of the server loses nothing, a power
+    /// loss or OS crash may lose the last commits but never corrupts the file. With FULL every commit waited for an
+    /// fsync (4.3 ms on the benchmark machine), which capped the server at about 230 writes/s.
+    /// </summary>
+    private const string SqliteConnectionPragmas = "PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;";
+
     static FleetDatabase()
     {
         DefaultTypeMap.MatchNamesWithUnderscores = true;
@@ -79,6 +87,14 @@ internal sealed class FleetDatabase : IAsyncDisposable
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (_postgres is null)
+            {
+                // SQLite's own busy handler waits for the write lock in steps of 1 to 100 ms; without it
+                // Microsoft.Data.Sqlite retries a busy statement every 150 ms, which under concurrent writers made
+                // each write wait hundreds of ms (docs/benchmarks.md, fleet). Per connection, so on every open.
+                await connection.ExecuteAsync(SqliteConnectionPragmas).ConfigureAwait(false);
+            }
+
             return connection;
         }
         catch

@@ -23,6 +23,15 @@ internal sealed class BenchOptions
     /// <summary>Concurrent identity/prove callers.</summary>
     public int ProveCallers { get; init; } = 8;
 
+    /// <summary>Simulated machines of the fleet suite's SQLite run (default 10,000; 300 with --quick).</summary>
+    public int? FleetMachines { get; init; }
+
+    /// <summary>Simulated machines of the fleet suite's PostgreSQL run (default 1,000; 0 skips it; never with --quick).</summary>
+    public int? FleetPostgresMachines { get; init; }
+
+    /// <summary>Connects (TCP + TLS + upgrade + handshake calls) in flight at once in the fleet suite.</summary>
+    public int FleetConcurrency { get; init; } = 128;
+
     public static BenchOptions? Parse(string[] args, TextWriter error)
     {
         string suite = "all";
@@ -32,6 +41,9 @@ internal sealed class BenchOptions
         int callers = 8;
         int? startupRuns = null;
         var compare = new List<(string Name, string Path)>();
+        int? machines = null;
+        int? postgresMachines = null;
+        int concurrency = 128;
         for (int i = 0; i < args.Length; i++)
         {
             string arg = args[i];
@@ -78,6 +90,32 @@ internal sealed class BenchOptions
                     }
 
                     break;
+                case "--machines":
+                    if (!int.TryParse(Next(), out int m) || m < 1)
+                    {
+                        error.WriteLine("--machines takes a positive number");
+                        return null;
+                    }
+
+                    machines = m;
+                    break;
+                case "--postgres-machines":
+                    if (!int.TryParse(Next(), out int pm) || pm < 0)
+                    {
+                        error.WriteLine("--postgres-machines takes a number (0 skips the PostgreSQL run)");
+                        return null;
+                    }
+
+                    postgresMachines = pm;
+                    break;
+                case "--concurrency":
+                    if (!int.TryParse(Next(), out concurrency) || concurrency is < 1 or > 500)
+                    {
+                        error.WriteLine("--concurrency takes 1 to 500 (the server admits 512 unauthenticated connections)");
+                        return null;
+                    }
+
+                    break;
                 case "-h" or "--help":
                     error.WriteLine(Usage);
                     return null;
@@ -93,11 +131,15 @@ internal sealed class BenchOptions
             return null;
         }
 
-        return new BenchOptions { Suite = suite, Quick = quick, LauncherdPath = launcherd, OutputDirectory = output, ProveCallers = callers, StartupRuns = startupRuns, Compare = compare };
+        return new BenchOptions
+        {
+            Suite = suite, Quick = quick, LauncherdPath = launcherd, OutputDirectory = output, ProveCallers = callers, StartupRuns = startupRuns,
+            Compare = compare, FleetMachines = machines, FleetPostgresMachines = postgresMachines, FleetConcurrency = concurrency,
+        };
     }
 
     /// <summary>Every suite, in the order <c>all</c> runs them.</summary>
-    public static IReadOnlyList<string> Suites { get; } = ["ipc", "rpc-engines", "identity", "attestation", "startup"];
+    public static IReadOnlyList<string> Suites { get; } = ["ipc", "rpc-engines", "identity", "attestation", "startup", "fleet"];
 
-    public static string Usage => $"usage: Launcher.Benchmarks --suite {string.Join('|', Suites)}|all [--quick] [--launcherd PATH/launcherd.dll] [--out DIR] [--prove-callers N] [--startup-runs N] [--compare NAME=PATH/launcherd.dll]...";
+    public static string Usage => $"usage: Launcher.Benchmarks --suite {string.Join('|', Suites)}|all [--quick] [--launcherd PATH/launcherd.dll] [--out DIR] [--prove-callers N] [--startup-runs N] [--compare NAME=PATH/launcherd.dll]... [--machines N] [--postgres-machines N] [--concurrency N]";
 }

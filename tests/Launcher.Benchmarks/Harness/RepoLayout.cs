@@ -8,16 +8,22 @@ namespace Launcher.Benchmarks.Harness;
 /// </summary>
 internal sealed class RepoLayout
 {
-    private RepoLayout(string root, string launcherd, string configuration)
+    private RepoLayout(string root, string launcherd, string fleet, string configuration)
     {
         Root = root;
         LauncherdPath = launcherd;
+        FleetPath = fleet;
         BenchConfiguration = configuration;
     }
 
     public string Root { get; }
 
     public string LauncherdPath { get; }
+
+    /// <summary>launcher-fleet.dll as the build recorded it (the fleet suite checks that it exists).</summary>
+    public string FleetPath { get; }
+
+    public string PostgresScript => Path.Combine(Root, "scripts", "postgres.sh");
 
     /// <summary>The configuration this harness was built in (the daemon is built in the same one).</summary>
     public string BenchConfiguration { get; }
@@ -45,6 +51,6 @@ internal sealed class RepoLayout
             throw new FileNotFoundException($"launcherd.dll not found at '{launcherd}'. Build the daemon (dotnet build -c Release daemon/Launcher.Daemon) or pass --launcherd.");
         }
 
-        return new RepoLayout(root, launcherd, Metadata("BuildConfiguration") ?? "unknown");
+        return new RepoLayout(root, launcherd, Metadata("FleetPath") ?? "", Metadata("BuildConfiguration") ?? "unknown");
     }
 }
