@@ -17,7 +17,7 @@ public sealed class AgentRunnerTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    [Fact(Timeout = 10000)]
+    [Fact(Timeout = 30000)]
     public async Task Run_DaemonPresent_RegistersShowsAndAcks()
     {
         await using var daemon = new SocketFakeDaemon(_dir.File("d.sock"));
@@ -37,7 +37,7 @@ public sealed class AgentRunnerTests : IDisposable
         await run;
     }
 
-    [Fact(Timeout = 10000)]
+    [Fact(Timeout = 30000)]
     public async Task Run_DaemonDropsConnection_ReconnectsAndRegistersAgain()
     {
         await using var daemon = new SocketFakeDaemon(_dir.File("d.sock"));
@@ -86,7 +86,7 @@ public sealed class AgentRunnerTests : IDisposable
         await run;
     }
 
-    [Fact(Timeout = 10000)]
+    [Fact(Timeout = 30000)]
     public async Task Run_DaemonNotThereYet_ConnectsOnceItListens()
     {
         string path = _dir.File("late.sock");
@@ -101,7 +101,7 @@ public sealed class AgentRunnerTests : IDisposable
         await run;
     }
 
-    [Fact(Timeout = 10000)]
+    [Fact(Timeout = 30000)]
     public async Task Run_DaemonRefusedByPeerCheck_SendsNothing()
     {
         await using var daemon = new SocketFakeDaemon(_dir.File("fake.sock")) { RawMode = true };
@@ -115,7 +115,7 @@ public sealed class AgentRunnerTests : IDisposable
         await run;
     }
 
-    [Fact(Timeout = 10000)]
+    [Fact(Timeout = 30000)]
     public async Task Run_Cancelled_ClosesTheConnectionAndReturns()
     {
         await using var daemon = new SocketFakeDaemon(_dir.File("d.sock"));
