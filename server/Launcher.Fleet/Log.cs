@@ -58,4 +58,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 18, Level = LogLevel.Debug, Message = "Wake-up for {MachineId} received")]
     public static partial void WakeReceived(ILogger logger, string machineId);
+
+    [LoggerMessage(EventId = 1400, Level = LogLevel.Warning, Message = "Connection {Connection}: enrolment of key {Thumbprint} refused: {Reason}")]
+    public static partial void EnrolmentAttestationRefused(ILogger logger, string connection, string thumbprint, string reason);
+
+    [LoggerMessage(EventId = 1401, Level = LogLevel.Information, Message = "Connection {Connection}: TPM evidence for key {Thumbprint} verified ({Level}, maker {Maker}); credential activation pending")]
+    public static partial void ActivationPending(ILogger logger, string connection, string thumbprint, string level, string maker);
+
+    [LoggerMessage(EventId = 1402, Level = LogLevel.Information, Message = "Machine {MachineId}: attestation level {Level} ({Detail})")]
+    public static partial void AttestationRecorded(ILogger logger, string machineId, string level, string detail);
 }

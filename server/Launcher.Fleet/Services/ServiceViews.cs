@@ -25,7 +25,7 @@ internal sealed record ReportedFacts(bool Reported, string? Serial, string? Hard
 internal sealed record CertificateView(string Serial, DateTimeOffset NotAfter, DateTimeOffset RenewAfter, string? Pem);
 
 /// <summary>What the server holds as evidence for the machine key.</summary>
-internal sealed record EvidenceView(string KeyClass, string KeyClassSource, string AttestationLevel, bool HardwareVerified, string Summary);
+internal sealed record EvidenceView(string KeyClass, string KeyClassSource, string AttestationLevel, bool HardwareVerified, string Summary, string? TpmMaker, string? Detail);
 
 /// <summary>A grant and why the machine has it.</summary>
 internal sealed record GrantView(string Grant, string Why);

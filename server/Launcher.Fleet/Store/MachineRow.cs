@@ -14,6 +14,12 @@ internal sealed class MachineRow
 
     public string AttestationLevel { get; set; } = string.Empty;
 
+    /// <summary>The TPM maker from the EK certificate (tpm- levels with a certificate).</summary>
+    public string? TpmMaker { get; set; }
+
+    /// <summary>Why the level is what it is (for tpm-unverified: why the EK chain did not verify).</summary>
+    public string? AttestationDetail { get; set; }
+
     public string? Serial { get; set; }
 
     public string? HardwareUuid { get; set; }

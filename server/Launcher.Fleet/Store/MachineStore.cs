@@ -6,7 +6,7 @@ namespace Launcher.Fleet.Store;
 /// <summary>The <c>machines</c> table.</summary>
 internal sealed class MachineStore
 {
-    private const string Columns = "id, thumbprint, public_key, key_class, attestation_level, serial, hardware_uuid, model, os_name, os_version, hostname, grp, revoked, revoked_at, enrolled_at, last_seen, certificate, cert_serial, cert_not_after";
+    private const string Columns = "id, thumbprint, public_key, key_class, attestation_level, tpm_maker, attestation_detail, serial, hardware_uuid, model, os_name, os_version, hostname, grp, revoked, revoked_at, enrolled_at, last_seen, certificate, cert_serial, cert_not_after";
     private readonly FleetDatabase _database;
 
     public MachineStore(FleetDatabase database)
@@ -59,7 +59,7 @@ internal sealed class MachineStore
 
     public static Task InsertAsync(DbConnection connection, DbTransaction transaction, MachineRow row) =>
         connection.ExecuteAsync(
-            $"INSERT INTO machines ({Columns}) VALUES (@Id, @Thumbprint, @PublicKey, @KeyClass, @AttestationLevel, @Serial, @HardwareUuid, @Model, @OsName, @OsVersion, @Hostname, @Grp, @Revoked, @RevokedAt, @EnrolledAt, @LastSeen, @Certificate, @CertSerial, @CertNotAfter)",
+            $"INSERT INTO machines ({Columns}) VALUES (@Id, @Thumbprint, @PublicKey, @KeyClass, @AttestationLevel, @TpmMaker, @AttestationDetail, @Serial, @HardwareUuid, @Model, @OsName, @OsVersion, @Hostname, @Grp, @Revoked, @RevokedAt, @EnrolledAt, @LastSeen, @Certificate, @CertSerial, @CertNotAfter)",
             row,
             transaction);
 
@@ -67,7 +67,7 @@ internal sealed class MachineStore
     public static Task ReplaceKeyAsync(DbConnection connection, DbTransaction transaction, MachineRow row) =>
         connection.ExecuteAsync(
             """
-            UPDATE machines SET thumbprint = @Thumbprint, public_key = @PublicKey, key_class = @KeyClass, attestation_level = @AttestationLevel,
+            UPDATE machines SET thumbprint = @Thumbprint, public_key = @PublicKey, key_class = @KeyClass, attestation_level = @AttestationLevel, tpm_maker = @TpmMaker, attestation_detail = @AttestationDetail,
                 serial = @Serial, hardware_uuid = @HardwareUuid, model = @Model, os_name = @OsName, os_version = @OsVersion, hostname = @Hostname,
                 grp = @Grp, last_seen = @LastSeen, certificate = @Certificate, cert_serial = @CertSerial, cert_not_after = @CertNotAfter
             WHERE id = @Id

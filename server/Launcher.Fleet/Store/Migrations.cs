@@ -92,5 +92,9 @@ internal static class Migrations
                 detail TEXT
             );
             """),
+        (2, """
+            ALTER TABLE machines ADD COLUMN tpm_maker TEXT;
+            ALTER TABLE machines ADD COLUMN attestation_detail TEXT;
+            """),
     ];
 }
