@@ -155,4 +155,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 416, Level = LogLevel.Error, Message = "Fleet link: an attempt failed unexpectedly; the link retries later")]
     public static partial void FleetLinkFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 450, Level = LogLevel.Information, Message = "Fleet enrolment: TPM evidence gathered (EK {EkKind}, EK certificate: {HasCertificate}) in {Milliseconds:F0} ms")]
+    public static partial void FleetEvidenceGathered(ILogger logger, string ekKind, bool hasCertificate, double milliseconds);
+
+    [LoggerMessage(EventId = 451, Level = LogLevel.Information, Message = "Fleet enrolment: the server's credential was activated by the TPM in {Milliseconds:F0} ms")]
+    public static partial void FleetCredentialActivated(ILogger logger, double milliseconds);
 }
