@@ -94,6 +94,12 @@ internal sealed class EnrolmentService
             await RefuseAsync(connectionId, actor, proof, FleetErrorCodes.AttestationFailed, e.Message, cancellationToken).ConfigureAwait(false);
             throw;
         }
+        catch (CryptographicException)
+        {
+            // A public area whose point is not on its curve, or a key the platform refuses to import.
+            await RefuseAsync(connectionId, actor, proof, FleetErrorCodes.AttestationFailed, "a public area of the evidence holds an invalid key", cancellationToken).ConfigureAwait(false);
+            throw;
+        }
 
         EkVerdict verdict = verified.EkVerdict;
         await RefuseLevelAsync(connectionId, actor, proof, verdict.Level, token.Value.Group, cancellationToken).ConfigureAwait(false);
