@@ -112,21 +112,24 @@ public sealed class FleetEndToEndTests
     }
 
     [TpmRootFact(Timeout = 240000)]
-    public async Task TpmKey_Enrolls_AndAFreshProofVerifiesAtTheServerWithGrants()
+    public async Task TpmKey_EnrollsTpmEkVerifiedWithTheMaker_AndAFreshProofVerifiesAtTheServerWithGrants()
     {
         await using var sandbox = new Sandbox();
-        using Swtpm tpm = Swtpm.Start(Path.Combine(sandbox.Root, "tpm"));
+        using Swtpm tpm = Swtpm.Start(Path.Combine(sandbox.Root, "tpm"), endorsed: true);
         await using var fleet = new FleetServerProcess(Path.Combine(sandbox.Root, "fleet"));
-        await fleet.StartAsync();
+        await fleet.StartAsync("--tpm-roots", tpm.LocalCa);
         await sandbox.StartDaemonReadyAsync("--key-store", "tpm", "--tpm-tcti", tpm.Tcti);
 
         string token = await fleet.CreateEnrolmentTokenAsync();
         (int exit, string enrolled) = await sandbox.CtlAsync(null, "fleet", "enroll", "--server", fleet.Url, "--token", token, "--ca-file", fleet.CaFile);
         Assert.True(exit == 0, enrolled);
         Assert.Contains("spiffe://test.example/machine/", enrolled, StringComparison.Ordinal);
+        Assert.Contains("tpm-ek-verified (TPM maker ", enrolled, StringComparison.Ordinal);
         FleetLinkStatus linked = await WaitConnectedAsync(sandbox);
         JsonElement machine = await fleet.GetAsync($"/api/v1/machines/{linked.MachineId}");
         Assert.Equal("tpm", machine.GetProperty("keyClass").GetString());
+        Assert.Equal("tpm-ek-verified", machine.GetProperty("attestationLevel").GetString());
+        Assert.False(string.IsNullOrEmpty(machine.GetProperty("evidence").GetProperty("tpmMaker").GetString()));
 
         // A relying service picks an audience and a nonce, the machine proves, the fleet server verifies.
         string nonce = "relying-" + Guid.NewGuid().ToString("N");
@@ -137,6 +140,7 @@ public sealed class FleetEndToEndTests
 
         Assert.True(status == HttpStatusCode.OK, verified.ToString());
         Assert.Equal(linked.MachineId, verified.GetProperty("machineId").GetString());
+        Assert.Equal("tpm-ek-verified", verified.GetProperty("attestationLevel").GetString());
         Assert.Equal(JsonValueKind.Array, verified.GetProperty("grants").ValueKind);
         (HttpStatusCode replayed, _) = await fleet.PostAsync("/api/v1/verify", body);
         Assert.Equal(HttpStatusCode.Forbidden, replayed);
