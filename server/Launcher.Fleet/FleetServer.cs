@@ -183,6 +183,7 @@ internal sealed class FleetServer : IAsyncDisposable
         services.AddSingleton<DaemonEndpoint>();
         services.AddSingleton<FleetQueries>();
         services.AddSingleton<VerifyService>();
+        services.AddSingleton<AppleAttestationService>();
         services.AddSingleton<LivenessService>();
 
         WebApplication app = builder.Build();

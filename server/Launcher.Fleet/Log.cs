@@ -67,4 +67,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1402, Level = LogLevel.Information, Message = "Machine {MachineId}: attestation level {Level} ({Detail})")]
     public static partial void AttestationRecorded(ILogger logger, string machineId, string level, string detail);
+
+    [LoggerMessage(EventId = 1403, Level = LogLevel.Warning, Message = "Machine {MachineId}: Apple attestation certificate refused: {Reason}")]
+    public static partial void AppleAttestationRefused(ILogger logger, string machineId, string reason);
+
+    [LoggerMessage(EventId = 1404, Level = LogLevel.Information, Message = "Machine {MachineId}: Apple attestation certificate recorded (serial {SerialMatch})")]
+    public static partial void AppleAttestationRecorded(ILogger logger, string machineId, string serialMatch);
 }

@@ -108,6 +108,9 @@ internal sealed class FleetQueries
             row.IsRevoked,
             row.RevokedAt is long revokedAt ? DateTimeOffset.FromUnixTimeMilliseconds(revokedAt) : null,
             EvidenceOf(row),
+            row.AppleAttestedAt is long attestedAt && row.AppleSerialMatch is not null
+                ? new AppleAttestationView(row.AppleSerial, row.AppleUdid, row.AppleOsVersion, row.AppleSerialMatch, row.AppleLeafSha256 ?? string.Empty, DateTimeOffset.FromUnixTimeMilliseconds(attestedAt))
+                : null,
             GrantsOf(row));
     }
 

@@ -16,6 +16,7 @@ internal sealed record MachineView(
     bool Revoked,
     DateTimeOffset? RevokedAt,
     EvidenceView Evidence,
+    AppleAttestationView? AppleAttestation,
     IReadOnlyList<GrantView> Grants);
 
 /// <summary>Facts as the machine reported them: <see cref="Reported"/> is always true (nothing here is verified).</summary>
@@ -49,3 +50,6 @@ internal sealed record RecipientView(uint Uid, string Outcome, string? Action, D
 
 /// <summary>An audit log entry.</summary>
 internal sealed record AuditView(long Id, DateTimeOffset At, string Actor, string Action, string? MachineId, string? Detail);
+
+/// <summary>An admin-supplied Apple MDA certificate: it attests the device (serial, UDID, OS), not the daemon's key.</summary>
+internal sealed record AppleAttestationView(string? Serial, string? Udid, string? OsVersion, string SerialMatch, string LeafSha256, DateTimeOffset RecordedAt);
