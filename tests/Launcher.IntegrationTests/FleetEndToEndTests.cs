@@ -147,6 +147,31 @@ public sealed class FleetEndToEndTests
         sandbox.Daemon!.KillHard();
     }
 
+    [TpmRootFact(Timeout = 240000)]
+    public async Task TpmKey_OfAnUntrustedMaker_IsRefusedWhenThePolicyRequiresEkVerified_AndLauncherctlSaysWhy()
+    {
+        await using var sandbox = new Sandbox();
+        using Swtpm tpm = Swtpm.Start(Path.Combine(sandbox.Root, "tpm"), endorsed: true);
+        string policy = Path.Combine(sandbox.Root, "policy.json");
+        await File.WriteAllTextAsync(policy, """{"enrolment": {"minimumAttestationLevel": "tpm-ek-verified"}, "grants": [{"grant": "fleet:member"}]}""");
+        await using var fleet = new FleetServerProcess(Path.Combine(sandbox.Root, "fleet"));
+        await fleet.StartAsync("--policy", policy); // no --tpm-roots: the swtpm's maker is not trusted
+        await sandbox.StartDaemonReadyAsync("--key-store", "tpm", "--tpm-tcti", tpm.Tcti);
+
+        string token = await fleet.CreateEnrolmentTokenAsync();
+        (int exit, string output) = await sandbox.CtlAsync(null, "fleet", "enroll", "--server", fleet.Url, "--token", token, "--ca-file", fleet.CaFile);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("PolicyRefused", output, StringComparison.Ordinal);
+        Assert.Contains("requires attestation level tpm-ek-verified", output, StringComparison.Ordinal);
+        Assert.Contains("tpm-unverified", output, StringComparison.Ordinal);
+        Assert.False((await FleetStatusAsync(sandbox)).Enrolled);
+        Assert.Equal(0, (await fleet.GetAsync("/api/v1/machines")).GetProperty("machines").GetArrayLength());
+        JsonElement audit = await fleet.GetAsync("/api/v1/audit");
+        Assert.Contains("enrol.refused", audit.GetRawText(), StringComparison.Ordinal);
+        sandbox.Daemon!.KillHard();
+    }
+
     [RootFact(Timeout = 300000)]
     public async Task KillDaemon_WithAnOutcomePending_ItReachesTheServerAfterRestart()
     {
