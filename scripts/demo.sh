@@ -55,6 +55,23 @@ fleet_cli() { dotnet "${bin_fleet}" "$@" --data-dir "${work}/fleet"; }
 json_field() { sed -n "s/.*\"$1\": *\"\{0,1\}\([^\",}]*\).*/\1/p" | head -n 1; }
 command -v curl >/dev/null 2>&1 || fail "curl is needed to call the fleet's HTTP API"
 
+key_store=(--key-store software)
+tpm_roots=()
+if command -v swtpm >/dev/null 2>&1 && [[ -f "$(dirname "${bin_daemon}")/liblauncher_native.so" ]]; then
+    if command -v swtpm_setup >/dev/null 2>&1 && command -v swtpm_localca >/dev/null 2>&1; then
+        say "Starting a software TPM (swtpm) with EK certificates from a test CA (its localca/ plays the TPM maker's root)"
+        tcti=$(SWTPM_EK=1 bash "${repo}/scripts/swtpm.sh" start "${work}/swtpm")
+        tpm_roots=(--tpm-roots "${work}/swtpm/localca")
+    else
+        say "Starting a software TPM (swtpm) for the machine key (no swtpm_setup: no EK certificate, so tpm-unverified)"
+        tcti=$(bash "${repo}/scripts/swtpm.sh" start "${work}/swtpm")
+    fi
+    echo "TCTI ${tcti}"
+    key_store=(--key-store tpm --tpm-tcti "${tcti}")
+else
+    say "No swtpm or native shim here: the machine key will be a software key"
+fi
+
 say "Starting the fleet server (launcher-fleet on SQLite; it creates its CA and TLS certificate)"
 port=""
 for candidate in $(seq 18443 18643); do
@@ -63,23 +80,13 @@ done
 [[ -n "${port}" ]] || fail "no free port between 18443 and 18643"
 fleet_url="https://127.0.0.1:${port}"
 (exec dotnet "${bin_fleet}" run --listen "${fleet_url}" --data-dir "${work}/fleet" --trust-domain demo.example \
-    >"${work}/fleet.log" 2>&1) &
+    "${tpm_roots[@]}" >"${work}/fleet.log" 2>&1) &
 pids+=($!)
 for _ in $(seq 300); do grep -q "listening on" "${work}/fleet.log" 2>/dev/null && break; sleep 0.1; done
 grep -q "listening on" "${work}/fleet.log" || { cat "${work}/fleet.log" >&2; fail "launcher-fleet did not come up"; }
 sed 's/^/  /' "${work}/fleet.log"
 fleet_ca="${work}/fleet/pki/ca.crt"
 api() { curl -sS --fail-with-body --cacert "${fleet_ca}" -H "Authorization: Bearer ${admin_token}" "$@"; }
-
-key_store=(--key-store software)
-if command -v swtpm >/dev/null 2>&1 && [[ -f "$(dirname "${bin_daemon}")/liblauncher_native.so" ]]; then
-    say "Starting a software TPM (swtpm) for the machine key"
-    tcti=$(bash "${repo}/scripts/swtpm.sh" start "${work}/swtpm")
-    echo "TCTI ${tcti}"
-    key_store=(--key-store tpm --tpm-tcti "${tcti}")
-else
-    say "No swtpm or native shim here: the machine key will be a software key"
-fi
 
 say "Starting launcherd (--dev: unprivileged, state in ${work}/state)"
 mkdir -p "${work}/run" "${work}/state" && chmod 0700 "${work}/state"
@@ -131,7 +138,7 @@ ctl fleet status
 say "The fleet's admin API lists the machine (key class, evidence, grants, online)"
 admin_token=$(fleet_cli admin-token create | tail -n 1)
 machine=$(api "${fleet_url}/api/v1/machines/${machine_id}")
-for field in id keyClass attestationLevel online; do
+for field in id keyClass attestationLevel tpmMaker online; do
     printf '  %-17s %s\n' "${field}" "$(printf '%s' "${machine}" | json_field "${field}")"
 done
 printf '  %-17s %s\n' grants "$(printf '%s' "${machine}" | sed -n 's/.*"grants":\(\[[^]]*\]\).*/\1/p')"

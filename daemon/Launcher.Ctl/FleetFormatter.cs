@@ -71,6 +71,11 @@ internal static class FleetFormatter
         StatusFormatter.Line(text, "machine id", result.MachineId);
         StatusFormatter.Line(text, "spiffe id", result.SpiffeId);
         StatusFormatter.Line(text, "certificate", "valid until " + Stamp(result.CertificateNotAfter) + ", renews after " + Stamp(result.RenewAfter));
+        if (result.AttestationLevel is not null)
+        {
+            StatusFormatter.Line(text, "attestation", result.AttestationLevel + (result.TpmMaker is null ? string.Empty : " (TPM maker " + result.TpmMaker + ")"));
+        }
+
         StatusFormatter.Line(text, "grants", result.Grants.Count == 0 ? "none" : string.Join(", ", result.Grants));
         return text.ToString();
     }

@@ -188,4 +188,11 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 163, Level = LogLevel.Debug, Message = "Diagnostics requested by {Caller}")]
     public static partial void DiagnoseRequested(ILogger logger, string caller);
+
+
+    [LoggerMessage(EventId = 450, Level = LogLevel.Information, Message = "Fleet enrolment: TPM evidence gathered (EK {EkKind}, EK certificate: {HasCertificate}) in {Milliseconds:F0} ms")]
+    public static partial void FleetEvidenceGathered(ILogger logger, string ekKind, bool hasCertificate, double milliseconds);
+
+    [LoggerMessage(EventId = 451, Level = LogLevel.Information, Message = "Fleet enrolment: the server's credential was activated by the TPM in {Milliseconds:F0} ms")]
+    public static partial void FleetCredentialActivated(ILogger logger, double milliseconds);
 }

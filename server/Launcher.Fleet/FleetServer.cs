@@ -188,6 +188,7 @@ internal sealed class FleetServer : IAsyncDisposable
         services.AddSingleton<DaemonEndpoint>();
         services.AddSingleton<FleetQueries>();
         services.AddSingleton<VerifyService>();
+        services.AddSingleton<AppleAttestationService>();
         services.AddSingleton<LivenessService>();
 
         // The web console: antiforgery tokens and their cookie are protected with keys kept in the data dir (0700),

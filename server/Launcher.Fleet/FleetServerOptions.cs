@@ -21,6 +21,14 @@ internal sealed class FleetServerOptions
     /// <summary>A JSON policy file; null: the default policy.</summary>
     public string? PolicyFile { get; init; }
 
+    /// <summary>The TPM makers' roots and the EK allow-list (<c>--tpm-roots</c>, <c>--ek-allowlist</c>); default:
+    /// nothing trusted, so TPM evidence that verifies is at most <c>tpm-unverified</c>.</summary>
+    public Launcher.Attestation.Verification.TpmTrust TpmTrust { get; init; } = Launcher.Attestation.Verification.TpmTrust.None;
+
+    /// <summary>Test seam: the root Apple MDA chains are verified against; null (always in production): Apple's
+    /// embedded Enterprise Attestation Root CA.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? AppleAttestationRootForTests { get; init; }
+
     /// <summary>Bounds and intervals.</summary>
     public FleetServerLimits Limits { get; init; } = new();
 }

@@ -82,4 +82,19 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1207, Level = LogLevel.Information, Message = "Console: enrolment token {TokenId} revoked by {Actor}")]
     public static partial void ConsoleTokenRevoked(ILogger logger, string tokenId, string actor);
+
+    [LoggerMessage(EventId = 1400, Level = LogLevel.Warning, Message = "Connection {Connection}: enrolment of key {Thumbprint} refused: {Reason}")]
+    public static partial void EnrolmentAttestationRefused(ILogger logger, string connection, string thumbprint, string reason);
+
+    [LoggerMessage(EventId = 1401, Level = LogLevel.Information, Message = "Connection {Connection}: TPM evidence for key {Thumbprint} verified ({Level}, maker {Maker}); credential activation pending")]
+    public static partial void ActivationPending(ILogger logger, string connection, string thumbprint, string level, string maker);
+
+    [LoggerMessage(EventId = 1402, Level = LogLevel.Information, Message = "Machine {MachineId}: attestation level {Level} ({Detail})")]
+    public static partial void AttestationRecorded(ILogger logger, string machineId, string level, string detail);
+
+    [LoggerMessage(EventId = 1403, Level = LogLevel.Warning, Message = "Machine {MachineId}: Apple attestation certificate refused: {Reason}")]
+    public static partial void AppleAttestationRefused(ILogger logger, string machineId, string reason);
+
+    [LoggerMessage(EventId = 1404, Level = LogLevel.Information, Message = "Machine {MachineId}: Apple attestation certificate recorded (serial {SerialMatch})")]
+    public static partial void AppleAttestationRecorded(ILogger logger, string machineId, string serialMatch);
 }

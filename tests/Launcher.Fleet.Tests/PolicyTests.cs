@@ -26,7 +26,7 @@ public sealed class PolicyTests
             },
             "test");
 
-        IReadOnlyList<GrantDecision> tpmEng = policy.Evaluate(KeyClasses.Tpm, AttestationLevels.TpmReported, "eng", revoked: false);
+        IReadOnlyList<GrantDecision> tpmEng = policy.Evaluate(KeyClasses.Tpm, AttestationLevels.TpmUnverified, "eng", revoked: false);
         IReadOnlyList<GrantDecision> softwareEng = policy.Evaluate(KeyClasses.Software, AttestationLevels.Software, "eng", revoked: false);
         IReadOnlyList<GrantDecision> revoked = policy.Evaluate(KeyClasses.Tpm, AttestationLevels.TpmEkVerified, "eng", revoked: true);
 

@@ -112,21 +112,24 @@ public sealed class FleetEndToEndTests
     }
 
     [TpmRootFact(Timeout = 240000)]
-    public async Task TpmKey_Enrolls_AndAFreshProofVerifiesAtTheServerWithGrants()
+    public async Task TpmKey_EnrollsTpmEkVerifiedWithTheMaker_AndAFreshProofVerifiesAtTheServerWithGrants()
     {
         await using var sandbox = new Sandbox();
-        using Swtpm tpm = Swtpm.Start(Path.Combine(sandbox.Root, "tpm"));
+        using Swtpm tpm = Swtpm.Start(Path.Combine(sandbox.Root, "tpm"), endorsed: true);
         await using var fleet = new FleetServerProcess(Path.Combine(sandbox.Root, "fleet"));
-        await fleet.StartAsync();
+        await fleet.StartAsync("--tpm-roots", tpm.LocalCa);
         await sandbox.StartDaemonReadyAsync("--key-store", "tpm", "--tpm-tcti", tpm.Tcti);
 
         string token = await fleet.CreateEnrolmentTokenAsync();
         (int exit, string enrolled) = await sandbox.CtlAsync(null, "fleet", "enroll", "--server", fleet.Url, "--token", token, "--ca-file", fleet.CaFile);
         Assert.True(exit == 0, enrolled);
         Assert.Contains("spiffe://test.example/machine/", enrolled, StringComparison.Ordinal);
+        Assert.Contains("tpm-ek-verified (TPM maker ", enrolled, StringComparison.Ordinal);
         FleetLinkStatus linked = await WaitConnectedAsync(sandbox);
         JsonElement machine = await fleet.GetAsync($"/api/v1/machines/{linked.MachineId}");
         Assert.Equal("tpm", machine.GetProperty("keyClass").GetString());
+        Assert.Equal("tpm-ek-verified", machine.GetProperty("attestationLevel").GetString());
+        Assert.False(string.IsNullOrEmpty(machine.GetProperty("evidence").GetProperty("tpmMaker").GetString()));
 
         // A relying service picks an audience and a nonce, the machine proves, the fleet server verifies.
         string nonce = "relying-" + Guid.NewGuid().ToString("N");
@@ -137,9 +140,35 @@ public sealed class FleetEndToEndTests
 
         Assert.True(status == HttpStatusCode.OK, verified.ToString());
         Assert.Equal(linked.MachineId, verified.GetProperty("machineId").GetString());
+        Assert.Equal("tpm-ek-verified", verified.GetProperty("attestationLevel").GetString());
         Assert.Equal(JsonValueKind.Array, verified.GetProperty("grants").ValueKind);
         (HttpStatusCode replayed, _) = await fleet.PostAsync("/api/v1/verify", body);
         Assert.Equal(HttpStatusCode.Forbidden, replayed);
+        sandbox.Daemon!.KillHard();
+    }
+
+    [TpmRootFact(Timeout = 240000)]
+    public async Task TpmKey_OfAnUntrustedMaker_IsRefusedWhenThePolicyRequiresEkVerified_AndLauncherctlSaysWhy()
+    {
+        await using var sandbox = new Sandbox();
+        using Swtpm tpm = Swtpm.Start(Path.Combine(sandbox.Root, "tpm"), endorsed: true);
+        string policy = Path.Combine(sandbox.Root, "policy.json");
+        await File.WriteAllTextAsync(policy, """{"enrolment": {"minimumAttestationLevel": "tpm-ek-verified"}, "grants": [{"grant": "fleet:member"}]}""");
+        await using var fleet = new FleetServerProcess(Path.Combine(sandbox.Root, "fleet"));
+        await fleet.StartAsync("--policy", policy); // no --tpm-roots: the swtpm's maker is not trusted
+        await sandbox.StartDaemonReadyAsync("--key-store", "tpm", "--tpm-tcti", tpm.Tcti);
+
+        string token = await fleet.CreateEnrolmentTokenAsync();
+        (int exit, string output) = await sandbox.CtlAsync(null, "fleet", "enroll", "--server", fleet.Url, "--token", token, "--ca-file", fleet.CaFile);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("PolicyRefused", output, StringComparison.Ordinal);
+        Assert.Contains("requires attestation level tpm-ek-verified", output, StringComparison.Ordinal);
+        Assert.Contains("tpm-unverified", output, StringComparison.Ordinal);
+        Assert.False((await FleetStatusAsync(sandbox)).Enrolled);
+        Assert.Equal(0, (await fleet.GetAsync("/api/v1/machines")).GetProperty("machines").GetArrayLength());
+        JsonElement audit = await fleet.GetAsync("/api/v1/audit");
+        Assert.Contains("enrol.refused", audit.GetRawText(), StringComparison.Ordinal);
         sandbox.Daemon!.KillHard();
     }
 

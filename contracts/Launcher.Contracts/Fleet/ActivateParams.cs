@@ -2,12 +2,12 @@ using Launcher.Rpc;
 
 namespace Launcher.Contracts.Fleet;
 
-/// <summary>The params of <c>fleet/activate</c> (reserved for TPM credential activation; not served yet).</summary>
+/// <summary>The params of <c>fleet/activate</c>: the answer to the enrolment's activation challenge.</summary>
 public sealed record ActivateParams : IRpcValidatable
 {
-    /// <summary>The secret recovered with TPM2_ActivateCredential, base64url.</summary>
-    public required string Secret { get; init; }
+    /// <summary>The credential recovered with TPM2_ActivateCredential, standard base64.</summary>
+    public required string Credential { get; init; }
 
     /// <inheritdoc />
-    public string? Validate() => Secret.Length is 0 or > 1024 ? "secret must be 1 to 1024 characters." : null;
+    public string? Validate() => Credential.Length is 0 or > 1024 ? "credential must be 1 to 1024 characters." : null;
 }

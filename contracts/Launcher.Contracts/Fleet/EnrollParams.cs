@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Launcher.Rpc;
 
 namespace Launcher.Contracts.Fleet;
@@ -15,8 +14,8 @@ public sealed record EnrollParams : IRpcValidatable
     /// <summary>The machine's facts as the daemon reads them.</summary>
     public FleetFacts? Facts { get; init; }
 
-    /// <summary>Reserved for TPM evidence (hardware attestation); null today.</summary>
-    public JsonElement? Attestation { get; init; }
+    /// <summary>TPM evidence for the machine key; null for Secure Enclave and software keys.</summary>
+    public TpmEvidenceParams? Attestation { get; init; }
 
     /// <inheritdoc />
     public string? Validate()
@@ -31,6 +30,6 @@ public sealed record EnrollParams : IRpcValidatable
             return $"proof must be 1 to {FleetLimits.MaxProofLength} characters.";
         }
 
-        return Facts?.Validate();
+        return Facts?.Validate() ?? Attestation?.Validate();
     }
 }

@@ -29,4 +29,14 @@ public sealed record EnrollResult
 
     /// <summary>What the server's policy grants this machine.</summary>
     public required IReadOnlyList<string> Grants { get; init; }
+
+    /// <summary>The TPM maker named by the EK certificate, when the level is <c>tpm-ek-verified</c>.</summary>
+    public string? TpmMaker { get; init; }
+
+    /// <summary>
+    /// Present only in a <c>fleet/enroll</c> result when TPM evidence was sent: the enrolment is pending, no machine
+    /// exists yet, the other members are empty (<c>machineId</c> "", <c>notAfter</c> 0), and the daemon answers with
+    /// <c>fleet/activate</c> on the same connection.
+    /// </summary>
+    public ActivationChallenge? Activation { get; init; }
 }

@@ -15,6 +15,8 @@ namespace Launcher.Contracts.Fleet;
 [JsonSerializable(typeof(EnrollParams))]
 [JsonSerializable(typeof(EnrollResult))]
 [JsonSerializable(typeof(ActivateParams))]
+[JsonSerializable(typeof(TpmEvidenceParams))]
+[JsonSerializable(typeof(ActivationChallenge))]
 [JsonSerializable(typeof(AuthenticateParams))]
 [JsonSerializable(typeof(RenewResult))]
 [JsonSerializable(typeof(OutcomeParams))]

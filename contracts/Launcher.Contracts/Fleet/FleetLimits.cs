@@ -29,4 +29,10 @@ public static class FleetLimits
 
     /// <summary>Interval of the daemon's WebSocket pings.</summary>
     public const int DaemonKeepAliveSeconds = 30;
+
+    /// <summary>The longest base64 field of the TPM evidence (an EK certificate or a public area), in characters.</summary>
+    public const int MaxEvidenceFieldLength = 8 * 1024;
+
+    /// <summary>How many EK chain certificates the evidence may carry.</summary>
+    public const int MaxEkChainLength = 8;
 }

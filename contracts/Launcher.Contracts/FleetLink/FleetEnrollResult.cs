@@ -20,4 +20,10 @@ public sealed record FleetEnrollResult
 
     /// <summary>The grants the server's policy gives this machine now.</summary>
     public IReadOnlyList<string> Grants { get; init; } = [];
+
+    /// <summary>The attestation level the server recorded (<c>tpm-ek-verified</c>, …, <c>software</c>).</summary>
+    public string? AttestationLevel { get; init; }
+
+    /// <summary>The TPM maker the server read from the EK certificate, when the level is <c>tpm-ek-verified</c>.</summary>
+    public string? TpmMaker { get; init; }
 }

@@ -1,3 +1,5 @@
+using System.Buffers.Text;
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Launcher.Contracts;
@@ -50,6 +52,7 @@ internal sealed class FleetLink : BackgroundService
     private CancellationTokenSource? _attempt;
     private bool _restartNow;
     private IReadOnlyList<string> _lastGrants = [];
+    private (string? Level, string? Maker) _lastAttestation;
 
     public FleetLink(
         FleetStateStore stateStore,
@@ -181,6 +184,8 @@ internal sealed class FleetLink : BackgroundService
                 CertificateNotAfter = enrolment.NotAfter,
                 RenewAfter = enrolment.RenewAfter,
                 Grants = _lastGrants,
+                AttestationLevel = _lastAttestation.Level,
+                TpmMaker = _lastAttestation.Maker,
             };
         }
         catch (FleetLinkException ex)
@@ -334,8 +339,31 @@ internal sealed class FleetLink : BackgroundService
             ChallengeResult challenge = await CallAsync(connection, "fleet/challenge", () => connection.Rpc.InvokeAsync(FleetMethods.Challenge, EmptyParams.Instance, cancellationToken, _options.HandshakeCallTimeout)).ConfigureAwait(false);
             string proof = _identity.SignFleetProof(server.Audience, challenge.Nonce, null, connection.ChannelBinding);
             FleetFacts facts = await FleetFactsReader.ReadAsync().ConfigureAwait(false);
-            var enroll = new EnrollParams { Token = request.Token, Proof = proof, Facts = facts };
+            FleetAttestation? attestation = null;
+            if (_identity.TpmAttestation() is var (tpm, machineKey))
+            {
+                long started = Stopwatch.GetTimestamp();
+                attestation = await Task.Run(() => FleetAttestation.Gather(tpm, machineKey, Base64Url.DecodeFromChars(challenge.Nonce)), cancellationToken).ConfigureAwait(false);
+                Log.FleetEvidenceGathered(_logger, attestation.Evidence.EkKind, attestation.Evidence.EkCertificate is not null, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+
+            var enroll = new EnrollParams { Token = request.Token, Proof = proof, Facts = facts, Attestation = attestation?.Evidence };
             EnrollResult result = await CallAsync(connection, "the enrolment", () => connection.Rpc.InvokeAsync(FleetMethods.Enroll, enroll, cancellationToken, _options.HandshakeCallTimeout)).ConfigureAwait(false);
+            if (result.Activation is ActivationChallenge activation)
+            {
+                if (attestation is null)
+                {
+                    throw new FleetLinkException($"The fleet server {server.Audience} sent an activation challenge for an enrolment without TPM evidence.");
+                }
+
+                long started = Stopwatch.GetTimestamp();
+                byte[] credential = await Task.Run(() => attestation.Activate(activation), cancellationToken).ConfigureAwait(false);
+                Log.FleetCredentialActivated(_logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                var answer = new ActivateParams { Credential = Convert.ToBase64String(credential) };
+                result = await CallAsync(connection, "the credential activation", () => connection.Rpc.InvokeAsync(FleetMethods.Activate, answer, cancellationToken, _options.HandshakeCallTimeout)).ConfigureAwait(false);
+            }
+
+            _lastAttestation = (result.AttestationLevel, result.TpmMaker);
             CheckCertificate(result.Certificate, result.SpiffeId, key, server);
             var enrolment = new FleetEnrolment
             {

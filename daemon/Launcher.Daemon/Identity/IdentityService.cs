@@ -183,6 +183,24 @@ internal sealed class IdentityService : IDisposable
         return ProofWriter.Create(ProofFormat.MachineProofType, publicKey, claims, digest => key.SignDigest(digest));
     }
 
+    /// <summary>
+    /// The TPM attestation of the machine key and the key itself, or null when the key store is not a TPM (Secure
+    /// Enclave and software keys send no evidence).
+    /// </summary>
+    public (Launcher.Platform.Attestation.ITpmAttestation Attestation, ISigningKey Key)? TpmAttestation()
+    {
+        if (_store.KeyClass != KeyClasses.Tpm)
+        {
+            return null;
+        }
+
+        lock (_lock)
+        {
+            RetryIfDueLocked();
+            return _key is null ? null : (_store.Attestation, _key);
+        }
+    }
+
     /// <summary>The machine's public key, or null while the identity is not ready.</summary>
     public EcPublicKey? PublicKey()
     {

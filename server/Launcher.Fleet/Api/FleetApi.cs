@@ -1,6 +1,7 @@
 using Launcher.Fleet.Link;
 using Launcher.Fleet.Push;
 using Launcher.Fleet.Services;
+using Launcher.Fleet.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -20,6 +21,7 @@ internal static class FleetApi
         admin.MapPost("/machines/{id}/notifications", CreateNotificationAsync);
         admin.MapPost("/machines/{id}/revoke", RevokeAsync);
         admin.MapPost("/machines/{id}/check", CheckAsync);
+        admin.MapPost("/machines/{id}/apple-attestation", AppleAttestationAsync);
         admin.MapGet("/notifications/{id}", GetNotificationAsync);
         admin.MapGet("/audit", ListAuditAsync);
         app.MapPost("/api/v1/verify", VerifyAsync);
@@ -127,6 +129,23 @@ internal static class FleetApi
                 ["check"] = ex.Check,
             });
         }
+    }
+
+    private static async Task<IResult> AppleAttestationAsync(string id, AppleAttestationService apple, FleetQueries queries, HttpContext http)
+    {
+        (AppleAttestationRequest? request, IResult? problem) = await ApiJson.ReadAsync<AppleAttestationRequest>(http.Request).ConfigureAwait(false);
+        if (request is null)
+        {
+            return problem!;
+        }
+
+        (MachineRow? machine, int status, string? refusal) = await apple.RecordAsync(id, request.Chain, Actor(http), http.RequestAborted).ConfigureAwait(false);
+        if (machine is null)
+        {
+            return status == StatusCodes.Status404NotFound ? NoMachine() : Problems.Result(status, "Attestation refused", refusal!);
+        }
+
+        return Results.Json(await queries.GetMachineAsync(id, http.RequestAborted).ConfigureAwait(false), ApiJson.Options);
     }
 
     private static IResult NoMachine() => Problems.Result(StatusCodes.Status404NotFound, "Not found", "No machine with this id.");

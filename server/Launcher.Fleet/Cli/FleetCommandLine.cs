@@ -57,9 +57,11 @@ internal static class FleetCommandLine
         var trustDomain = new Option<string>("--trust-domain") { Description = "SPIFFE trust domain of machine certificates.", DefaultValueFactory = _ => "fleet.local" };
         var publicUrl = new Option<string?>("--public-url") { Description = "The https URL machines use (the proofs' aud); default: the listen URL." };
         var policy = new Option<string?>("--policy") { Description = "A JSON policy file mapping key class, group and revocation to grants (docs/fleet-api.md)." };
+        var tpmRoots = new Option<string?>("--tpm-roots") { Description = "A directory of TPM makers' root (and intermediate) certificates (PEM or DER) EK certificates must chain to; none are trusted by default." };
+        var ekAllowList = new Option<string?>("--ek-allowlist") { Description = "A file of EK public key SHA-256 fingerprints (hex, one a line) for TPMs without a certificate." };
         var command = new Command("run", "Run the server (HTTPS only). First start creates the fleet CA and the TLS certificate in DATA_DIR/pki.")
         {
-            listen, trustDomain, publicUrl, policy,
+            listen, trustDomain, publicUrl, policy, tpmRoots, ekAllowList,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -71,6 +73,7 @@ internal static class FleetCommandLine
                 TrustDomain = parse.GetValue(trustDomain)!,
                 PublicUrl = parse.GetValue(publicUrl) is string url ? ParseUrl(url, "--public-url") : null,
                 PolicyFile = parse.GetValue(policy),
+                TpmTrust = LoadTpmTrust(parse.GetValue(tpmRoots), parse.GetValue(ekAllowList)),
             };
             await using FleetServer server = await FleetServer.StartAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
             Pki.FleetPki pki = server.Pki;
@@ -222,6 +225,24 @@ internal static class FleetCommandLine
         }
 
         await output.WriteLineAsync(JsonSerializer.Serialize(body)).ConfigureAwait(false);
+    }
+
+    private static Launcher.Attestation.Verification.TpmTrust LoadTpmTrust(string? roots, string? allowList)
+    {
+        try
+        {
+            Launcher.Attestation.Verification.TpmTrust trust = Launcher.Attestation.Verification.TpmTrust.Load(roots, allowList);
+            if (roots is not null && trust.Roots.Count == 0)
+            {
+                throw new FleetConfigurationException($"--tpm-roots: {roots} holds no self-signed root certificate.");
+            }
+
+            return trust;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new FleetConfigurationException($"--tpm-roots/--ek-allowlist: {e.Message}");
+        }
     }
 
     private static Uri ParseUrl(string value, string option) =>

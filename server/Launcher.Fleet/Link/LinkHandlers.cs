@@ -73,7 +73,18 @@ internal sealed class LinkHandlers
     {
         ThrowIfAuthenticated(session);
         ThrowIfFull();
-        EnrollResult result = await _enrolment.EnrollAsync(session.ConnectionId, session.ChannelBinding, session.Nonces, request, cancellationToken).ConfigureAwait(false);
+        if (Interlocked.Exchange(ref session.PendingSlot, null) is not null)
+        {
+            throw new RpcException(ErrorCodes.Conflict, "An enrolment on this connection already waits for fleet/activate; that one is abandoned.");
+        }
+
+        (EnrollResult result, PendingEnrolment? pending) = await _enrolment.EnrollAsync(session.ConnectionId, session.ChannelBinding, session.Nonces, request, cancellationToken).ConfigureAwait(false);
+        if (pending is not null)
+        {
+            session.PendingSlot = pending;
+            return result;
+        }
+
         await OnAuthenticatedAsync(session, result.MachineId, cancellationToken).ConfigureAwait(false);
         return result;
     }
@@ -87,8 +98,16 @@ internal sealed class LinkHandlers
         return result;
     }
 
-    private static Task<EnrollResult> ActivateAsync(LinkSession session, ActivateParams request, CancellationToken cancellationToken) =>
-        throw new RpcException(FleetErrorCodes.AttestationFailed, "No activation challenge is pending on this connection (hardware attestation is not served yet).");
+    private async Task<EnrollResult> ActivateAsync(LinkSession session, ActivateParams request, CancellationToken cancellationToken)
+    {
+        ThrowIfAuthenticated(session);
+        PendingEnrolment pending = Interlocked.Exchange(ref session.PendingSlot, null)
+            ?? throw new RpcException(FleetErrorCodes.AttestationFailed, "No activation challenge is pending on this connection (send fleet/enroll with TPM evidence first).");
+        ThrowIfFull();
+        EnrollResult result = await _enrolment.ActivateAsync(session.ConnectionId, pending, request, cancellationToken).ConfigureAwait(false);
+        await OnAuthenticatedAsync(session, result.MachineId, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
 
     private async Task<RenewResult> RenewAsync(LinkSession session, EmptyParams request, CancellationToken cancellationToken)
     {

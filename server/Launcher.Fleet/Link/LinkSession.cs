@@ -38,6 +38,12 @@ internal sealed class LinkSession
 
     public bool IsAuthenticated => MachineId is not null;
 
+    /// <summary>The enrolment waiting for its credential-activation answer on this connection; taken once
+    /// (with <see cref="Interlocked.Exchange{T}(ref T, T)"/>).</summary>
+#pragma warning disable CA1051, SA1401 // a field, for Interlocked
+    public Services.PendingEnrolment? PendingSlot;
+#pragma warning restore CA1051, SA1401
+
     /// <summary>One delivery run at a time per connection.</summary>
     public SemaphoreSlim DeliveryLock { get; } = new(1, 1);
 

@@ -5,4 +5,11 @@ internal sealed class EnrolmentRule
 {
     /// <summary>Key classes allowed to enrol; null or empty: any.</summary>
     public IReadOnlyList<string>? KeyClasses { get; init; }
+
+    /// <summary>The weakest attestation level any machine may enrol with; null: any.</summary>
+    public string? MinimumAttestationLevel { get; init; }
+
+    /// <summary>The weakest attestation level per group (the enrolment token's group); overrides
+    /// <see cref="MinimumAttestationLevel"/> for that group.</summary>
+    public IReadOnlyDictionary<string, string>? GroupMinimumAttestationLevel { get; init; }
 }

@@ -62,6 +62,14 @@ internal sealed class PolicyEngine
             throw new FleetConfigurationException($"--policy {path}: every grant rule needs a \"grant\" name.");
         }
 
+        IEnumerable<string> levels = (document.Enrolment?.GroupMinimumAttestationLevel?.Values ?? [])
+            .Concat(document.Enrolment?.MinimumAttestationLevel is string minimum ? [minimum] : [])
+            .Concat(document.Grants.SelectMany(g => g.AttestationLevels ?? []));
+        if (levels.FirstOrDefault(l => !AttestationRank.All.Contains(l, StringComparer.Ordinal)) is string unknown)
+        {
+            throw new FleetConfigurationException($"--policy {path}: '{unknown}' is not an attestation level ({string.Join(", ", AttestationRank.All)}).");
+        }
+
         return new PolicyEngine(document, Path.GetFullPath(path));
     }
 
@@ -75,6 +83,21 @@ internal sealed class PolicyEngine
         }
 
         return $"The policy allows enrolment only for key classes {string.Join(", ", allowed)}; this key is {keyClass}.";
+    }
+
+    /// <summary>Why the policy refuses a machine of <paramref name="level"/> enrolling into <paramref name="group"/>; null when it does not.</summary>
+    public string? RefuseAttestationLevel(string level, string? group)
+    {
+        EnrolmentRule? rule = Document.Enrolment;
+        string? required = group is not null && rule?.GroupMinimumAttestationLevel?.TryGetValue(group, out string? forGroup) == true
+            ? forGroup
+            : rule?.MinimumAttestationLevel;
+        if (required is null || AttestationRank.Satisfies(level, required))
+        {
+            return null;
+        }
+
+        return $"The policy requires attestation level {required} or stronger{(group is null ? string.Empty : $" for group {group}")}; this machine is {level}.";
     }
 
     public IReadOnlyList<GrantDecision> Evaluate(string keyClass, string attestationLevel, string? group, bool revoked)
@@ -108,7 +131,7 @@ internal sealed class PolicyEngine
     /// <summary>The attestation level the server records for a key class it could not verify.</summary>
     public static string ReportedLevel(string keyClass) => keyClass switch
     {
-        KeyClasses.Tpm => AttestationLevels.TpmReported,
+        KeyClasses.Tpm => AttestationLevels.TpmUnverified,
         KeyClasses.SecureEnclave => AttestationLevels.SecureEnclaveReported,
         KeyClasses.Software => AttestationLevels.Software,
         _ => AttestationLevels.None,

@@ -41,6 +41,7 @@ internal sealed class CertificateService
         NotAfter = machine.CertNotAfter!.Value / 1000,
         RenewAfter = RenewAfter(DateTimeOffset.FromUnixTimeMilliseconds(machine.CertNotAfter!.Value)).ToUnixTimeSeconds(),
         AttestationLevel = machine.AttestationLevel,
+        TpmMaker = machine.TpmMaker,
         Grants = grants,
     };
 }

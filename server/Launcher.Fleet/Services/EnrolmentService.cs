@@ -1,8 +1,12 @@
 using System.Data.Common;
+using System.Buffers.Text;
 using System.Security.Cryptography;
+using Launcher.Attestation.Verification;
+using Launcher.Contracts;
 using Launcher.Contracts.Fleet;
 using Launcher.Fleet.Link;
 using Launcher.Fleet.Store;
+using AttestationLevels = Launcher.Contracts.Fleet.AttestationLevels;
 using Microsoft.Extensions.Logging;
 
 namespace Launcher.Fleet.Services;
@@ -34,7 +38,12 @@ internal sealed class EnrolmentService
         return new ChallengeResult { Nonce = nonce, Audience = _context.Audience, ExpiresAt = expires.ToUnixTimeSeconds() };
     }
 
-    public async Task<EnrollResult> EnrollAsync(string connectionId, string channelBinding, ChallengeNonces nonces, EnrollParams request, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>fleet/enroll</c>. Without TPM evidence the machine is enrolled at once (a <c>tpm</c> key class without
+    /// evidence is refused). With evidence that verifies, the result carries the activation challenge and the
+    /// pending enrolment is returned for the connection to hold; nothing is written until it is answered.
+    /// </summary>
+    public async Task<(EnrollResult Result, PendingEnrolment? Pending)> EnrollAsync(string connectionId, string channelBinding, ChallengeNonces nonces, EnrollParams request, CancellationToken cancellationToken)
     {
         VerifiedProof proof = VerifyLinkProof(channelBinding, nonces, request.Proof, requireMachineId: false);
         string keyClass = proof.Claims.KeyClass;
@@ -43,6 +52,160 @@ internal sealed class EnrolmentService
             throw new ProofRefusedException(FleetErrorCodes.PolicyRefused, "policy", refusal);
         }
 
+        long now = _context.NowMs;
+        (string Id, string? Group)? token = await _context.Tokens.PeekEnrolmentTokenAsync(request.Token, now, cancellationToken).ConfigureAwait(false);
+        if (token is null)
+        {
+            Log.EnrolmentRefused(_logger, connectionId, "token");
+            throw new ProofRefusedException(FleetErrorCodes.InvalidToken, "token", "The enrolment token is unknown, expired, used up or revoked.");
+        }
+
+        string actor = "token:" + token.Value.Id;
+        if (request.Attestation is null)
+        {
+            if (keyClass == KeyClasses.Tpm)
+            {
+                await RefuseAsync(connectionId, actor, proof, FleetErrorCodes.AttestationFailed, "key_class tpm without TPM evidence: a TPM key must be attested (software keys enrol as software)", cancellationToken).ConfigureAwait(false);
+            }
+
+            string level = Policy.PolicyEngine.ReportedLevel(keyClass);
+            await RefuseLevelAsync(connectionId, actor, proof, level, token.Value.Group, cancellationToken).ConfigureAwait(false);
+            string detail = keyClass == KeyClasses.SecureEnclave
+                ? "Secure Enclave key as the daemon reported it (a Mac cannot attest the daemon's key)"
+                : $"key class {keyClass} as the daemon reported it";
+            EnrollResult result = await CommitAsync(connectionId, request, proof, level, null, detail, cancellationToken).ConfigureAwait(false);
+            return (result, null);
+        }
+
+        if (keyClass != KeyClasses.Tpm)
+        {
+            await RefuseAsync(connectionId, actor, proof, FleetErrorCodes.AttestationFailed, $"TPM evidence sent for a key of class {keyClass}", cancellationToken).ConfigureAwait(false);
+        }
+
+        VerifiedEvidence verified;
+        try
+        {
+            TpmEvidence evidence = DecodeEvidence(request.Attestation);
+            byte[] nonce = Base64Url.DecodeFromChars(proof.Claims.Nonce);
+            verified = TpmEvidenceVerifier.Verify(evidence, nonce, proof.Key.X, proof.Key.Y, _context.Options.TpmTrust, _context.Time.GetUtcNow());
+        }
+        catch (AttestationException e)
+        {
+            await RefuseAsync(connectionId, actor, proof, FleetErrorCodes.AttestationFailed, e.Message, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+        catch (CryptographicException)
+        {
+            // A public area whose point is not on its curve, or a key the platform refuses to import.
+            await RefuseAsync(connectionId, actor, proof, FleetErrorCodes.AttestationFailed, "a public area of the evidence holds an invalid key", cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+
+        EkVerdict verdict = verified.EkVerdict;
+        await RefuseLevelAsync(connectionId, actor, proof, verdict.Level, token.Value.Group, cancellationToken).ConfigureAwait(false);
+        string why = verdict.Level switch
+        {
+            AttestationLevels.TpmEkVerified => $"EK certificate chains to a trusted root; maker {verdict.Maker ?? "-"}, model {verdict.Model ?? "-"}; EK {verdict.EkFingerprint}",
+            AttestationLevels.TpmEkAllowlisted => $"EK {verdict.EkFingerprint} is on the allow-list",
+            _ => $"EK not verified: {verdict.Reason}; EK {verdict.EkFingerprint}",
+        };
+        var challenge = CredentialChallenge.Create(verified);
+        var pending = new PendingEnrolment(request, proof, token.Value.Id, verdict.Level, verdict.Level == AttestationLevels.TpmEkVerified ? verdict.Maker : null, why, challenge,
+            now + (FleetLimits.NonceLifetimeSeconds * 1000L));
+        Log.ActivationPending(_logger, connectionId, proof.Key.Thumbprint, verdict.Level, verdict.Maker ?? "-");
+        var answer = new EnrollResult
+        {
+            MachineId = string.Empty,
+            SpiffeId = string.Empty,
+            Certificate = string.Empty,
+            CaCertificate = string.Empty,
+            NotAfter = 0,
+            RenewAfter = 0,
+            AttestationLevel = verdict.Level,
+            TpmMaker = pending.TpmMaker,
+            Grants = [],
+            Activation = new ActivationChallenge
+            {
+                CredentialBlob = Convert.ToBase64String(challenge.Credential.CredentialBlob),
+                EncryptedSecret = Convert.ToBase64String(challenge.Credential.EncryptedSecret),
+            },
+        };
+        return (answer, pending);
+    }
+
+    /// <summary><c>fleet/activate</c>: the pending enrolment's one answer. A wrong or late answer ends it.</summary>
+    public async Task<EnrollResult> ActivateAsync(string connectionId, PendingEnrolment pending, ActivateParams request, CancellationToken cancellationToken)
+    {
+        string actor = "token:" + pending.TokenId;
+        if (_context.NowMs > pending.ExpiresAtMs)
+        {
+            await RefuseAsync(connectionId, actor, pending.Proof, FleetErrorCodes.AttestationFailed, "the credential-activation answer came too late", cancellationToken).ConfigureAwait(false);
+        }
+
+        byte[] answer;
+        try
+        {
+            answer = Convert.FromBase64String(request.Credential);
+        }
+        catch (FormatException)
+        {
+            answer = [];
+        }
+
+        if (!pending.Challenge.Matches(answer))
+        {
+            await RefuseAsync(connectionId, actor, pending.Proof, FleetErrorCodes.AttestationFailed, "credential activation: the answer is not the credential (the AK is not in the TPM holding this EK)", cancellationToken).ConfigureAwait(false);
+        }
+
+        return await CommitAsync(connectionId, pending.Request, pending.Proof, pending.Level, pending.TpmMaker, pending.Detail, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RefuseLevelAsync(string connectionId, string actor, VerifiedProof proof, string level, string? group, CancellationToken cancellationToken)
+    {
+        if (_context.Policy.RefuseAttestationLevel(level, group) is string refusal)
+        {
+            await RefuseAsync(connectionId, actor, proof, FleetErrorCodes.PolicyRefused, refusal, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Records the refusal in the audit log and throws it; nothing else is written.</summary>
+    private async Task RefuseAsync(string connectionId, string actor, VerifiedProof proof, int code, string reason, CancellationToken cancellationToken)
+    {
+        Log.EnrolmentAttestationRefused(_logger, connectionId, proof.Key.Thumbprint, reason);
+        await _context.Audit.AppendAsync(_context.NowMs, actor, "enrol.refused", "key:" + proof.Key.Thumbprint, reason, cancellationToken).ConfigureAwait(false);
+        string message = code == FleetErrorCodes.AttestationFailed ? "Attestation failed: " + reason + "." : reason;
+        throw new ProofRefusedException(code, code == FleetErrorCodes.AttestationFailed ? "attestation" : "policy", message);
+    }
+
+    private static TpmEvidence DecodeEvidence(TpmEvidenceParams evidence)
+    {
+        return new TpmEvidence
+        {
+            EkPublic = Decode(evidence.EkPublic, "ekPublic"),
+            EkCertificate = evidence.EkCertificate is null ? null : Decode(evidence.EkCertificate, "ekCertificate"),
+            EkIntermediates = evidence.EkChain?.Select((c, i) => Decode(c, $"ekChain[{i}]")).ToList() ?? [],
+            AkPublic = Decode(evidence.AkPublic, "akPublic"),
+            KeyPublic = Decode(evidence.KeyPublic, "keyPublic"),
+            CertifyInfo = Decode(evidence.CertifyInfo, "certifyInfo"),
+            CertifySignature = Decode(evidence.CertifySignature, "certifySignature"),
+        };
+
+        static byte[] Decode(string value, string field)
+        {
+            try
+            {
+                return Convert.FromBase64String(value);
+            }
+            catch (FormatException)
+            {
+                throw new AttestationException($"attestation.{field} is not base64");
+            }
+        }
+    }
+
+    private async Task<EnrollResult> CommitAsync(string connectionId, EnrollParams request, VerifiedProof proof, string level, string? tpmMaker, string detail, CancellationToken cancellationToken)
+    {
+        string keyClass = proof.Claims.KeyClass;
         FleetFacts facts = request.Facts ?? new FleetFacts();
         long now = _context.NowMs;
         string publicKey = Convert.ToBase64String(proof.Key.Spki);
@@ -72,7 +235,9 @@ internal sealed class EnrolmentService
             Thumbprint = proof.Key.Thumbprint,
             PublicKey = publicKey,
             KeyClass = keyClass,
-            AttestationLevel = Policy.PolicyEngine.ReportedLevel(keyClass),
+            AttestationLevel = level,
+            TpmMaker = tpmMaker,
+            AttestationDetail = detail,
             Serial = facts.Serial,
             HardwareUuid = facts.HardwareUuid,
             Model = facts.Model,
@@ -91,18 +256,19 @@ internal sealed class EnrolmentService
         {
             await MachineStore.InsertAsync(connection, transaction, row).ConfigureAwait(false);
             await AuditStore.AppendAsync(connection, transaction, now, "token:" + token.Value.Id, "machine.enrolled", id,
-                $"key {row.Thumbprint} ({keyClass}); serial {facts.Serial ?? "-"} (reported); group {row.Grp ?? "-"}").ConfigureAwait(false);
+                $"key {row.Thumbprint} ({keyClass}); attestation {level} ({detail}); serial {facts.Serial ?? "-"} (reported); group {row.Grp ?? "-"}").ConfigureAwait(false);
         }
         else
         {
             await MachineStore.ReplaceKeyAsync(connection, transaction, row).ConfigureAwait(false);
             string how = known.Thumbprint == row.Thumbprint ? "same key" : $"key {known.Thumbprint} replaced by {row.Thumbprint}";
             await AuditStore.AppendAsync(connection, transaction, now, "token:" + token.Value.Id, "machine.reenrolled", id,
-                $"{how} ({keyClass}); matched by {MatchedBy(known, row)}").ConfigureAwait(false);
+                $"{how} ({keyClass}); attestation {level} ({detail}); matched by {MatchedBy(known, row)}").ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         Log.Enrolled(_logger, id, keyClass, known is not null);
+        Log.AttestationRecorded(_logger, id, level, detail);
         return _certificates.Result(row, Grants(row));
     }
 

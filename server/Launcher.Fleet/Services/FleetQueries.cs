@@ -77,10 +77,15 @@ internal sealed class FleetQueries
     public static EvidenceView EvidenceOf(MachineRow row)
     {
         bool verified = row.AttestationLevel == AttestationLevels.TpmEkVerified;
-        string summary = verified
-            ? "The key was certified by a TPM whose EK certificate chains to a trusted maker's root."
-            : $"Possession of the enrolled key only; the key class ({row.KeyClass}) is as the daemon reported it and the facts are not verified.";
-        return new EvidenceView(row.KeyClass, verified ? "attested" : "reported", row.AttestationLevel, verified, summary);
+        bool attested = row.AttestationLevel is AttestationLevels.TpmEkVerified or AttestationLevels.TpmEkAllowlisted or AttestationLevels.TpmUnverified;
+        string summary = row.AttestationLevel switch
+        {
+            AttestationLevels.TpmEkVerified => "The key was certified by a TPM whose EK certificate chains to a trusted maker's root.",
+            AttestationLevels.TpmEkAllowlisted => "The key was certified by a TPM whose EK is on the server's allow-list.",
+            AttestationLevels.TpmUnverified => "The key was certified by an AK activated against the TPM's EK, but the EK itself is not vouched for by a trusted maker.",
+            _ => $"Possession of the enrolled key only; the key class ({row.KeyClass}) is as the daemon reported it and the facts are not verified.",
+        };
+        return new EvidenceView(row.KeyClass, attested ? "attested" : "reported", row.AttestationLevel, verified, summary, row.TpmMaker, row.AttestationDetail);
     }
 
     public MachineView View(MachineRow row, bool online, bool includePem)
@@ -103,6 +108,9 @@ internal sealed class FleetQueries
             row.IsRevoked,
             row.RevokedAt is long revokedAt ? DateTimeOffset.FromUnixTimeMilliseconds(revokedAt) : null,
             EvidenceOf(row),
+            row.AppleAttestedAt is long attestedAt && row.AppleSerialMatch is not null
+                ? new AppleAttestationView(row.AppleSerial, row.AppleUdid, row.AppleOsVersion, row.AppleSerialMatch, row.AppleLeafSha256 ?? string.Empty, DateTimeOffset.FromUnixTimeMilliseconds(attestedAt))
+                : null,
             GrantsOf(row));
     }
 

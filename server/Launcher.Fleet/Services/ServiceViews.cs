@@ -16,6 +16,7 @@ internal sealed record MachineView(
     bool Revoked,
     DateTimeOffset? RevokedAt,
     EvidenceView Evidence,
+    AppleAttestationView? AppleAttestation,
     IReadOnlyList<GrantView> Grants);
 
 /// <summary>Facts as the machine reported them: <see cref="Reported"/> is always true (nothing here is verified).</summary>
@@ -25,7 +26,7 @@ internal sealed record ReportedFacts(bool Reported, string? Serial, string? Hard
 internal sealed record CertificateView(string Serial, DateTimeOffset NotAfter, DateTimeOffset RenewAfter, string? Pem);
 
 /// <summary>What the server holds as evidence for the machine key.</summary>
-internal sealed record EvidenceView(string KeyClass, string KeyClassSource, string AttestationLevel, bool HardwareVerified, string Summary);
+internal sealed record EvidenceView(string KeyClass, string KeyClassSource, string AttestationLevel, bool HardwareVerified, string Summary, string? TpmMaker, string? Detail);
 
 /// <summary>A grant and why the machine has it.</summary>
 internal sealed record GrantView(string Grant, string Why);
@@ -49,3 +50,6 @@ internal sealed record RecipientView(uint Uid, string Outcome, string? Action, D
 
 /// <summary>An audit log entry.</summary>
 internal sealed record AuditView(long Id, DateTimeOffset At, string Actor, string Action, string? MachineId, string? Detail);
+
+/// <summary>An admin-supplied Apple MDA certificate: it attests the device (serial, UDID, OS), not the daemon's key.</summary>
+internal sealed record AppleAttestationView(string? Serial, string? Udid, string? OsVersion, string SerialMatch, string LeafSha256, DateTimeOffset RecordedAt);

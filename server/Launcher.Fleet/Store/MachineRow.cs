@@ -14,6 +14,26 @@ internal sealed class MachineRow
 
     public string AttestationLevel { get; set; } = string.Empty;
 
+    /// <summary>The TPM maker from the EK certificate (tpm- levels with a certificate).</summary>
+    public string? TpmMaker { get; set; }
+
+    /// <summary>Why the level is what it is (for tpm-unverified: why the EK chain did not verify).</summary>
+    public string? AttestationDetail { get; set; }
+
+    /// <summary>From an admin-supplied Apple MDA certificate (verified to Apple's root); null when none was given.</summary>
+    public string? AppleSerial { get; set; }
+
+    public string? AppleUdid { get; set; }
+
+    public string? AppleOsVersion { get; set; }
+
+    /// <summary><c>match</c>, <c>mismatch</c> or <c>not-attested</c>: the attested serial against the reported one.</summary>
+    public string? AppleSerialMatch { get; set; }
+
+    public string? AppleLeafSha256 { get; set; }
+
+    public long? AppleAttestedAt { get; set; }
+
     public string? Serial { get; set; }
 
     public string? HardwareUuid { get; set; }

@@ -6,7 +6,7 @@ namespace Launcher.Fleet.Store;
 /// <summary>The <c>machines</c> table.</summary>
 internal sealed class MachineStore
 {
-    private const string Columns = "id, thumbprint, public_key, key_class, attestation_level, serial, hardware_uuid, model, os_name, os_version, hostname, grp, revoked, revoked_at, enrolled_at, last_seen, certificate, cert_serial, cert_not_after";
+    private const string Columns = "id, thumbprint, public_key, key_class, attestation_level, tpm_maker, attestation_detail, apple_serial, apple_udid, apple_os_version, apple_serial_match, apple_leaf_sha256, apple_attested_at, serial, hardware_uuid, model, os_name, os_version, hostname, grp, revoked, revoked_at, enrolled_at, last_seen, certificate, cert_serial, cert_not_after";
     private readonly FleetDatabase _database;
 
     public MachineStore(FleetDatabase database)
@@ -59,7 +59,7 @@ internal sealed class MachineStore
 
     public static Task InsertAsync(DbConnection connection, DbTransaction transaction, MachineRow row) =>
         connection.ExecuteAsync(
-            $"INSERT INTO machines ({Columns}) VALUES (@Id, @Thumbprint, @PublicKey, @KeyClass, @AttestationLevel, @Serial, @HardwareUuid, @Model, @OsName, @OsVersion, @Hostname, @Grp, @Revoked, @RevokedAt, @EnrolledAt, @LastSeen, @Certificate, @CertSerial, @CertNotAfter)",
+            $"INSERT INTO machines ({Columns}) VALUES (@Id, @Thumbprint, @PublicKey, @KeyClass, @AttestationLevel, @TpmMaker, @AttestationDetail, @AppleSerial, @AppleUdid, @AppleOsVersion, @AppleSerialMatch, @AppleLeafSha256, @AppleAttestedAt, @Serial, @HardwareUuid, @Model, @OsName, @OsVersion, @Hostname, @Grp, @Revoked, @RevokedAt, @EnrolledAt, @LastSeen, @Certificate, @CertSerial, @CertNotAfter)",
             row,
             transaction);
 
@@ -67,13 +67,23 @@ internal sealed class MachineStore
     public static Task ReplaceKeyAsync(DbConnection connection, DbTransaction transaction, MachineRow row) =>
         connection.ExecuteAsync(
             """
-            UPDATE machines SET thumbprint = @Thumbprint, public_key = @PublicKey, key_class = @KeyClass, attestation_level = @AttestationLevel,
+            UPDATE machines SET thumbprint = @Thumbprint, public_key = @PublicKey, key_class = @KeyClass, attestation_level = @AttestationLevel, tpm_maker = @TpmMaker, attestation_detail = @AttestationDetail,
                 serial = @Serial, hardware_uuid = @HardwareUuid, model = @Model, os_name = @OsName, os_version = @OsVersion, hostname = @Hostname,
                 grp = @Grp, last_seen = @LastSeen, certificate = @Certificate, cert_serial = @CertSerial, cert_not_after = @CertNotAfter
             WHERE id = @Id
             """,
             row,
             transaction);
+
+    /// <summary>Records a verified Apple MDA certificate's facts; false when there is no such machine. The
+    /// attestation level is never touched.</summary>
+    public async Task<bool> SetAppleAttestationAsync(string id, string? serial, string? udid, string? osVersion, string serialMatch, string leafSha256, long now, CancellationToken cancellationToken)
+    {
+        await using DbConnection connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(
+            "UPDATE machines SET apple_serial = @serial, apple_udid = @udid, apple_os_version = @osVersion, apple_serial_match = @serialMatch, apple_leaf_sha256 = @leafSha256, apple_attested_at = @now WHERE id = @id",
+            new { id, serial, udid, osVersion, serialMatch, leafSha256, now }).ConfigureAwait(false) == 1;
+    }
 
     public async Task SetCertificateAsync(string id, string pem, string serial, long notAfter, CancellationToken cancellationToken)
     {

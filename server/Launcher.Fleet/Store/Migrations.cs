@@ -101,5 +101,15 @@ internal static class Migrations
             );
             CREATE INDEX console_sessions_expires ON console_sessions (expires_at);
             """),
+        (3, """
+            ALTER TABLE machines ADD COLUMN tpm_maker TEXT;
+            ALTER TABLE machines ADD COLUMN attestation_detail TEXT;
+            ALTER TABLE machines ADD COLUMN apple_serial TEXT;
+            ALTER TABLE machines ADD COLUMN apple_udid TEXT;
+            ALTER TABLE machines ADD COLUMN apple_os_version TEXT;
+            ALTER TABLE machines ADD COLUMN apple_serial_match TEXT;
+            ALTER TABLE machines ADD COLUMN apple_leaf_sha256 TEXT;
+            ALTER TABLE machines ADD COLUMN apple_attested_at BIGINT;
+            """),
     ];
 }

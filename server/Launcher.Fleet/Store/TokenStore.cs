@@ -34,6 +34,16 @@ internal sealed class TokenStore
     /// Takes one use of an enrolment token inside the enrolment's transaction; null when the token is unknown,
     /// expired, used up or revoked (the caller answers all four the same way). Returns the token's id and group.
     /// </summary>
+    /// <summary>The id and group of a usable enrolment token, without consuming a use; null when it is not usable.</summary>
+    public async Task<(string Id, string? Group)?> PeekEnrolmentTokenAsync(string token, long now, CancellationToken cancellationToken)
+    {
+        await using DbConnection connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        TokenUse? row = await connection.QuerySingleOrDefaultAsync<TokenUse>(
+            "SELECT id, grp FROM enrolment_tokens WHERE hash = @hash AND uses_left > 0 AND expires_at > @now AND revoked = 0",
+            new { hash = Hash(token), now }).ConfigureAwait(false);
+        return row is null ? null : (row.Id, row.Grp);
+    }
+
     public static async Task<(string Id, string? Group)?> ConsumeEnrolmentTokenAsync(DbConnection connection, DbTransaction transaction, string token, long now)
     {
         TokenUse? row = await connection.QuerySingleOrDefaultAsync<TokenUse>(

@@ -40,7 +40,7 @@ internal sealed class FleetHarness : IAsyncDisposable
 
     public HttpClient Anonymous { get; private set; } = null!;
 
-    public static async Task<FleetHarness> StartAsync(string store, PostgresFixture? postgres, FleetServerLimits? limits = null, string? policyFile = null, Uri? publicUrl = null)
+    public static async Task<FleetHarness> StartAsync(string store, PostgresFixture? postgres, FleetServerLimits? limits = null, string? policyFile = null, Uri? publicUrl = null, Launcher.Attestation.Verification.TpmTrust? tpmTrust = null, X509Certificate2? appleRoot = null)
     {
         string dataDirectory = Path.Combine(Path.GetTempPath(), "lfleet-" + Guid.NewGuid().ToString("N")[..10]);
         string? database = null;
@@ -59,6 +59,8 @@ internal sealed class FleetHarness : IAsyncDisposable
             PolicyFile = policyFile,
             PublicUrl = publicUrl,
             Limits = limits ?? new FleetServerLimits(),
+            TpmTrust = tpmTrust ?? Launcher.Attestation.Verification.TpmTrust.None,
+            AppleAttestationRootForTests = appleRoot,
         };
         var harness = new FleetHarness(options, dataDirectory);
         await harness.StartInstanceAsync();
