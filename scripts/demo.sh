@@ -134,6 +134,14 @@ machine_id=$(ctl fleet status --json | json_field machineId)
 say "launcherctl fleet status: the daemon keeps one authenticated WebSocket to the server"
 for _ in $(seq 100); do ctl fleet status --json | grep -q '"connected": true' && break; sleep 0.1; done
 ctl fleet status
+echo
+echo "  launcherctl doctor now checks the fleet link, the certificate's expiry and the clock against the server:"
+ctl doctor --json | python3 -c '
+import json, sys
+for check in json.load(sys.stdin)["checks"]:
+    if check["name"] in ("fleet", "clock"):
+        print("    %-6s %-5s %s" % (check["name"], check["status"], check["summary"]))
+' || true
 
 say "The fleet's admin API lists the machine (key class, evidence, grants, online)"
 admin_token=$(fleet_cli admin-token create | tail -n 1)

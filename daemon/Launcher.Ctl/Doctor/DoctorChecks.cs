@@ -33,7 +33,11 @@ internal static class DoctorChecks
 
     public static readonly TimeSpan ClockWarn = TimeSpan.FromSeconds(30);
 
-    public static readonly TimeSpan CertificateWarn = TimeSpan.FromDays(7);
+    /// <summary>
+    /// Warn when the machine certificate has less than this left: certificates live 24 h and the daemon renews them
+    /// at half-life while connected, so under 6 h left means renewal has not happened for hours.
+    /// </summary>
+    public static readonly TimeSpan CertificateWarn = TimeSpan.FromHours(6);
 
     private const UnixFileMode GroupOrOtherWrite = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
     private const UnixFileMode GroupOrOther = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute

@@ -6,7 +6,7 @@ namespace Launcher.Ctl.Doctor;
 /// <summary>
 /// The <c>fleet</c> object of <c>daemon/status</c>, read loosely so that doctor works with daemons from before and
 /// after the fleet link: <c>{"server": "https://…", "enrolled": true, "connected": true, "machineId": "…",
-/// "certificateExpiresAt": "2026-12-01T00:00:00Z", "lastError": "…"}</c>. Absent: this daemon has no fleet link.
+/// "certificateNotAfter": "2026-12-01T00:00:00Z", "lastError": "…"}</c> (the <c>fleet/status</c> result). Absent: this daemon has no fleet link.
 /// </summary>
 internal sealed record FleetFacts(string? Server, bool Enrolled, bool Connected, string? MachineId, DateTimeOffset? CertificateExpiresAt, string? LastError)
 {
@@ -18,7 +18,7 @@ internal sealed record FleetFacts(string? Server, bool Enrolled, bool Connected,
         }
 
         DateTimeOffset? expires = null;
-        if (String(fleet, "certificateExpiresAt") is string text
+        if ((String(fleet, "certificateNotAfter") ?? String(fleet, "certificateExpiresAt")) is string text
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset parsed))
         {
             expires = parsed;

@@ -114,6 +114,10 @@ public sealed class DoctorChecksTests
         Assert.Equal(DoctorStatus.Fail, DoctorChecks.Fleet(status, new FleetFacts("https://f", true, true, "m", s_now.AddMinutes(-1), null), s_now).Status);
         Assert.Equal(DoctorStatus.Warn, DoctorChecks.Fleet(status, new FleetFacts("https://f", true, false, "m", s_now.AddDays(30), "refused"), s_now).Status);
         Assert.Equal(DoctorStatus.Ok, DoctorChecks.Fleet(status, new FleetFacts("https://f", true, true, "m", s_now.AddDays(30), null), s_now).Status);
+
+        // A fresh 24 h certificate is fine; one that should have been renewed hours ago is a warning.
+        Assert.Equal(DoctorStatus.Ok, DoctorChecks.Fleet(status, new FleetFacts("https://f", true, true, "m", s_now.AddHours(23), null), s_now).Status);
+        Assert.Equal(DoctorStatus.Warn, DoctorChecks.Fleet(status, new FleetFacts("https://f", true, true, "m", s_now.AddHours(5), null), s_now).Status);
         Assert.Equal(DoctorStatus.Skip, DoctorChecks.Fleet(status, new FleetFacts("https://f", false, false, null, null, null), s_now).Status);
         Assert.Equal("not enrolled (this daemon has no fleet link)", DoctorChecks.Fleet(status, null, s_now).Summary);
     }

@@ -87,10 +87,12 @@ public sealed class DoctorCommandTests
     {
         var host = FakeDoctorHost.Healthy(Socket, State);
         host.ServerDate = host.Now.AddMinutes(-10);
-        string status = """
+        // A certificate with 3 h left: renewal (at half of 24 h) is overdue.
+        string notAfter = host.Now.AddHours(3).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        string status = $$$"""
             {"version":"0.2.0","uptimeSeconds":5,"pid":9,"devMode":false,"agents":[],"connections":1,"pendingNotifications":0,
              "keyClass":"tpm","identityState":"ready","warnings":[],
-             "fleet":{"server":"https://fleet.example.com","enrolled":true,"connected":true,"machineId":"m-1","certificateExpiresAt":"2026-12-03T00:00:00Z"}}
+             "fleet":{"server":"https://fleet.example.com","enrolled":true,"connected":true,"machineId":"m-1","certificateNotAfter":"{{{notAfter}}}"}}
             """;
         var harness = new CtlHarness(RawDaemon(status, Diagnosis()), host);
 
