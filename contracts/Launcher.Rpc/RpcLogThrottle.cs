@@ -169,7 +169,15 @@ public sealed class RpcLogThrottle : IDisposable
             _summaryTimer?.Dispose();
             _summaryTimer = null;
             logger = _summaryLogger;
-            (summary, seconds) = RollLocked(_time.GetTimestamp());
+            long now = _time.GetTimestamp();
+            (summary, seconds) = RollLocked(now);
+            if (summary == 0 && _suppressed > 0 && logger is not null)
+            {
+                // The timer fired a moment before the interval ended by this clock: wait for the rest, or the summary
+                // would wait for a next peer line that may never come.
+                ArmSummaryLocked(logger, now);
+                return;
+            }
         }
 
         if (summary > 0 && logger is not null)
