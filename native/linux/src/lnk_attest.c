@@ -755,54 +755,22 @@ LNK_API lnk_status lnk_create_ak(lnk_context *ctx, uint8_t *blob, size_t *blob_l
         return LNK_ERR_INVALID_ARGUMENT;
     }
 
-    TPM2B_SENSITIVE_CREATE sensitive;
-    memset(&sensitive, 0, sizeof(sensitive));
     TPM2B_PUBLIC template;
     ak_template(&template);
-    TPM2B_DATA outside_info;
-    memset(&outside_info, 0, sizeof(outside_info));
-    TPML_PCR_SELECTION no_pcrs;
-    memset(&no_pcrs, 0, sizeof(no_pcrs));
-
-    for (int attempt = 0;; attempt++) {
-        lnk_status status = ensure_srk(ctx, detail, detail_len);
-        if (status != LNK_OK) {
-            return status;
-        }
-        TPM2B_PRIVATE *out_private = NULL;
-        TPM2B_PUBLIC *out_public = NULL;
-        /* TPM2_Create loads nothing: no transient object to flush. */
-        TSS2_RC rc = Esys_Create(ctx->esys, ctx->srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &sensitive,
-                                 &template, &outside_info, &no_pcrs, &out_private, &out_public, NULL, NULL, NULL);
-        if (rc != TSS2_RC_SUCCESS) {
-            if (attempt == 0 && is_object_memory_full(rc) && flush_stale_transients(ctx) > 0) {
-                continue;
-            }
-            if (attempt == 0 && is_handle_gone(rc)) {
-                release_srk(ctx);
-                continue;
-            }
-            return fail_rc(device_status(rc), rc, "creating the attestation key", detail, detail_len);
-        }
-
-        uint8_t buffer[LNK_MAX_BLOB];
-        size_t offset = 0;
-        rc = Tss2_MU_TPM2B_PUBLIC_Marshal(out_public, buffer, sizeof(buffer), &offset);
-        if (rc == TSS2_RC_SUCCESS) {
-            rc = Tss2_MU_TPM2B_PRIVATE_Marshal(out_private, buffer, sizeof(buffer), &offset);
-        }
-        Esys_Free(out_private);
-        Esys_Free(out_public);
-        if (rc != TSS2_RC_SUCCESS) {
-            return fail_rc(LNK_ERR_INTERNAL, rc, "marshalling the attestation key blob", detail, detail_len);
-        }
-        output outputs[] = {{blob, blob_len, buffer, offset}};
-        status = write_outputs(outputs, 1, detail, detail_len);
-        if (status == LNK_OK) {
-            set_detail(detail, detail_len, "attestation key created under the storage root key");
-        }
+    uint8_t buffer[LNK_MAX_BLOB];
+    size_t offset = 0;
+    lnk_status status = create_blob_under_srk(ctx, &template, buffer, &offset, "creating the attestation key",
+                                              "marshalling the attestation key blob", detail, detail_len);
+    if (status != LNK_OK) {
         return status;
     }
+
+    output outputs[] = {{blob, blob_len, buffer, offset}};
+    status = write_outputs(outputs, 1, detail, detail_len);
+    if (status == LNK_OK) {
+        set_detail(detail, detail_len, "attestation key created under the storage root key");
+    }
+    return status;
 }
 
 LNK_API lnk_status lnk_ak_public(lnk_context *ctx, const uint8_t *ak_blob, size_t ak_blob_len, uint8_t *public_area,

@@ -600,56 +600,68 @@ LNK_API lnk_status lnk_create_key(lnk_context *ctx, uint32_t access_flags, uint8
         return LNK_ERR_INVALID_ARGUMENT;
     }
 
-    lnk_status status = LNK_OK;
+    TPM2B_PUBLIC template;
+    machine_key_template(&template);
+    uint8_t buffer[LNK_MAX_BLOB];
+    size_t offset = 0;
+    lnk_status status = create_blob_under_srk(ctx, &template, buffer, &offset, "creating the key", "marshalling the key blob",
+                                              detail, detail_len);
+    if (status != LNK_OK) {
+        return status;
+    }
+
+    if (*blob_len < offset) {
+        *blob_len = offset;
+        set_detail(detail, detail_len, "the key blob needs %zu bytes", offset);
+        return LNK_ERR_BUFFER_TOO_SMALL;
+    }
+    memcpy(blob, buffer, offset);
+    *blob_len = offset;
+    return LNK_OK;
+}
+
+lnk_status create_blob_under_srk(lnk_context *ctx, TPM2B_PUBLIC *template_area, uint8_t *buffer, size_t *written,
+                                 const char *create_failed, const char *marshal_failed, char *detail, size_t detail_len)
+{
+    TPM2B_SENSITIVE_CREATE sensitive;
+    memset(&sensitive, 0, sizeof(sensitive));
+    TPM2B_DATA outside_info;
+    memset(&outside_info, 0, sizeof(outside_info));
+    TPML_PCR_SELECTION no_pcrs;
+    memset(&no_pcrs, 0, sizeof(no_pcrs));
+
     for (int attempt = 0;; attempt++) {
-        status = ensure_srk(ctx, detail, detail_len);
+        lnk_status status = ensure_srk(ctx, detail, detail_len);
         if (status != LNK_OK) {
             return status;
         }
 
-        TPM2B_SENSITIVE_CREATE sensitive;
-        memset(&sensitive, 0, sizeof(sensitive));
-        TPM2B_PUBLIC template;
-        machine_key_template(&template);
-        TPM2B_DATA outside_info;
-        memset(&outside_info, 0, sizeof(outside_info));
-        TPML_PCR_SELECTION no_pcrs;
-        memset(&no_pcrs, 0, sizeof(no_pcrs));
-
         TPM2B_PRIVATE *out_private = NULL;
         TPM2B_PUBLIC *out_public = NULL;
         TSS2_RC rc = Esys_Create(ctx->esys, ctx->srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &sensitive,
-                                 &template, &outside_info, &no_pcrs, &out_private, &out_public, NULL, NULL, NULL);
+                                 template_area, &outside_info, &no_pcrs, &out_private, &out_public, NULL, NULL, NULL);
         if (rc != TSS2_RC_SUCCESS) {
             if (attempt == 0 && is_object_memory_full(rc) && flush_stale_transients(ctx) > 0) {
-            continue;
-        }
-        if (attempt == 0 && is_handle_gone(rc)) {
+                continue;
+            }
+            if (attempt == 0 && is_handle_gone(rc)) {
                 release_srk(ctx);
                 continue;
             }
-            return fail_rc(device_status(rc), rc, "creating the key", detail, detail_len);
+            return fail_rc(device_status(rc), rc, create_failed, detail, detail_len);
         }
 
-        uint8_t buffer[LNK_MAX_BLOB];
         size_t offset = 0;
-        rc = Tss2_MU_TPM2B_PUBLIC_Marshal(out_public, buffer, sizeof(buffer), &offset);
+        rc = Tss2_MU_TPM2B_PUBLIC_Marshal(out_public, buffer, LNK_MAX_BLOB, &offset);
         if (rc == TSS2_RC_SUCCESS) {
-            rc = Tss2_MU_TPM2B_PRIVATE_Marshal(out_private, buffer, sizeof(buffer), &offset);
+            rc = Tss2_MU_TPM2B_PRIVATE_Marshal(out_private, buffer, LNK_MAX_BLOB, &offset);
         }
         Esys_Free(out_private);
         Esys_Free(out_public);
         if (rc != TSS2_RC_SUCCESS) {
-            return fail_rc(LNK_ERR_INTERNAL, rc, "marshalling the key blob", detail, detail_len);
+            return fail_rc(LNK_ERR_INTERNAL, rc, marshal_failed, detail, detail_len);
         }
-
-        if (*blob_len < offset) {
-            *blob_len = offset;
-            set_detail(detail, detail_len, "the key blob needs %zu bytes", offset);
-            return LNK_ERR_BUFFER_TOO_SMALL;
-        }
-        memcpy(blob, buffer, offset);
-        *blob_len = offset;
+        *written = offset;
         return LNK_OK;
     }
 }

@@ -66,6 +66,15 @@ int is_operation_object(lnk_context *ctx, TPM2_HANDLE handle);
 lnk_status ensure_srk(lnk_context *ctx, char *detail, size_t detail_len);
 lnk_status ensure_key(lnk_context *ctx, const uint8_t *blob, size_t blob_len, char *detail, size_t detail_len);
 
+/*
+ * Creates an object from `template_area` under the storage root key and marshals its blob (TPM2B_PUBLIC then
+ * TPM2B_PRIVATE) into `buffer` (LNK_MAX_BLOB bytes), `*written` its length. Retries once when the TPM is out of object
+ * slots (stale transients flushed) or the SRK handle is gone (SRK re-acquired). TPM2_Create loads nothing: there is
+ * no transient object to flush. `create_failed` and `marshal_failed` name the step in the detail of an error.
+ */
+lnk_status create_blob_under_srk(lnk_context *ctx, TPM2B_PUBLIC *template_area, uint8_t *buffer, size_t *written,
+                                 const char *create_failed, const char *marshal_failed, char *detail, size_t detail_len);
+
 uint16_t read_be16(const uint8_t *p);
 lnk_status parse_blob(const uint8_t *blob, size_t blob_len, lnk_blob_kind kind, TPM2B_PUBLIC *pub,
                       TPM2B_PRIVATE *priv, char *detail, size_t detail_len);
