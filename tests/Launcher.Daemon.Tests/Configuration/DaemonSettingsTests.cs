@@ -35,6 +35,7 @@ public sealed class DaemonSettingsTests
             ["keyStore"] = "TPM",
             ["tpmTcti"] = "swtpm:host=127.0.0.1,port=2321",
             ["allowUserKeyFallback"] = "true",
+            ["userKeyUids"] = "501, 502",
             ["clientRequirement"] = "anchor apple generic",
             ["redeliverySeconds"] = "2.5",
             ["notificationLifetimeSeconds"] = "3600",
@@ -54,6 +55,7 @@ public sealed class DaemonSettingsTests
         Assert.Equal("tpm", options.KeyStore);
         Assert.Equal("swtpm:host=127.0.0.1,port=2321", options.TpmTcti);
         Assert.True(options.AllowUserKeyFallback);
+        Assert.Equal([501u, 502u], options.UserKeyUids);
         Assert.Equal("anchor apple generic", options.ClientRequirement);
         Assert.Equal(TimeSpan.FromSeconds(2.5), options.RedeliveryInterval);
         Assert.Equal(TimeSpan.FromHours(1), options.DefaultNotificationLifetime);
@@ -123,6 +125,8 @@ public sealed class DaemonSettingsTests
     [InlineData("redeliverySeconds", "0")]
     [InlineData("limits:maxMessageBytes", "10")]
     [InlineData("limits:maxConnections", "-1")]
+    [InlineData("userKeyUids", "501,alice")]
+    [InlineData("userKeyUids", "-1")]
     public void Read_BadValue_IsRefusedWithTheKey(string key, string value)
     {
         var ex = Assert.Throws<ConfigurationException>(() => Read(new() { [key] = value }));
