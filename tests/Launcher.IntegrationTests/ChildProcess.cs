@@ -6,7 +6,7 @@ using System.Threading.Channels;
 namespace Launcher.IntegrationTests;
 
 /// <summary>
-/// A real child process (dotnet running one of our executables), optionally under another uid via setpriv.
+/// A real child process (one of our executables, under dotnet or NativeAOT), optionally under another uid via setpriv.
 /// Stdout lines are queued for the test; stdout and stderr are kept for failure messages.
 /// </summary>
 internal sealed partial class ChildProcess : IAsyncDisposable
@@ -38,8 +38,12 @@ internal sealed partial class ChildProcess : IAsyncDisposable
         }
     }
 
-    public static ChildProcess Start(string dll, IEnumerable<string> arguments, uint? uid = null, string? workingDirectory = null, IDictionary<string, string>? environment = null) =>
-        StartProgram("dotnet", [dll, .. arguments], uid, workingDirectory, environment);
+    /// <summary>Starts one of our executables: <c>dotnet X.dll</c>, or a NativeAOT executable itself (<see cref="Repo.Command"/>).</summary>
+    public static ChildProcess Start(string executable, IEnumerable<string> arguments, uint? uid = null, string? workingDirectory = null, IDictionary<string, string>? environment = null)
+    {
+        string[] command = Repo.Command(executable);
+        return StartProgram(command[0], [.. command[1..], .. arguments], uid, workingDirectory, environment);
+    }
 
     /// <summary>Starts any program on PATH (node for attack scripts, say), as <paramref name="uid"/> when given.</summary>
     public static ChildProcess StartProgram(string program, IEnumerable<string> arguments, uint? uid = null, string? workingDirectory = null, IDictionary<string, string>? environment = null)

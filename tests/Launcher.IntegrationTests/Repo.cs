@@ -8,15 +8,31 @@ internal static class Repo
     public static string Configuration { get; } =
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
 
-    public static string Daemon => Binary("daemon/Launcher.Daemon", "launcherd.dll");
+    /// <summary>
+    /// A directory of NativeAOT executables (launcherd, launcherctl, launcher-agent) to test instead of the build
+    /// output: <c>LAUNCHER_TEST_AOT_DIR</c>, set by scripts/test.sh's NativeAOT pass. The fleet server is always the
+    /// build output.
+    /// </summary>
+    public static string? AotDirectory { get; } =
+        Environment.GetEnvironmentVariable("LAUNCHER_TEST_AOT_DIR") is { Length: > 0 } directory ? Path.GetFullPath(directory) : null;
 
-    public static string Ctl => Binary("daemon/Launcher.Ctl", "launcherctl.dll");
+    public static string Daemon => Shipped("daemon/Launcher.Daemon", "launcherd");
 
-    public static string Agent => Binary("agent/Launcher.Agent", "launcher-agent.dll");
+    public static string Ctl => Shipped("daemon/Launcher.Ctl", "launcherctl");
+
+    public static string Agent => Shipped("agent/Launcher.Agent", "launcher-agent");
 
     public static string Fleet => Binary("server/Launcher.Fleet", "launcher-fleet.dll");
 
     public static string Script(string name) => Path.Combine(Root, "scripts", name);
+
+    /// <summary>The program and leading arguments that run <paramref name="executable"/>: <c>dotnet X.dll</c> for
+    /// the build output, the file itself for a NativeAOT executable.</summary>
+    public static string[] Command(string executable) =>
+        executable.EndsWith(".dll", StringComparison.Ordinal) ? ["dotnet", executable] : [executable];
+
+    private static string Shipped(string project, string name) =>
+        AotDirectory is string directory ? Path.Combine(directory, name) : Binary(project, name + ".dll");
 
     private static string Binary(string project, string file) =>
         Path.Combine(Root, project, "bin", Configuration, "net10.0", file);

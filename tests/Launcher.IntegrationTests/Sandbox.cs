@@ -39,7 +39,7 @@ internal sealed class Sandbox : IAsyncDisposable
     /// <summary>Starts the daemon under <c>prlimit --nofile=SOFT:HARD</c>, as a unit's LimitNOFILE would.</summary>
     public ChildProcess StartDaemonWithFileLimit(int soft, int hard, params string[] extra)
     {
-        string[] arguments = [$"--nofile={soft}:{hard}", "--", "dotnet", Repo.Daemon, "run", "--socket", SocketPath, "--state-dir", StateDirectory, "--redelivery-seconds", "1", .. extra];
+        string[] arguments = [$"--nofile={soft}:{hard}", "--", .. Repo.Command(Repo.Daemon), "run", "--socket", SocketPath, "--state-dir", StateDirectory, "--redelivery-seconds", "1", .. extra];
         Daemon = Track(ChildProcess.StartProgram("prlimit", arguments, workingDirectory: Root));
         return Daemon;
     }

@@ -22,10 +22,10 @@ public sealed class SystemdTests
 
         string systemd = Path.Combine(sandbox.Root, "systemd");
         File.CreateSymbolicLink(systemd, "/bin/sh");
-        string[] daemonArguments = [Repo.Daemon, "run", "--dev", "--socket", sandbox.SocketPath, "--state-dir", sandbox.StateDirectory, "--key-store", "software"];
+        string[] daemonArguments = [.. Repo.Command(Repo.Daemon), "run", "--dev", "--socket", sandbox.SocketPath, "--state-dir", sandbox.StateDirectory, "--key-store", "software"];
         await using ChildProcess wrapper = ChildProcess.StartProgram(
             systemd,
-            ["-c", "dotnet \"$@\" & echo \"daemon-pid $!\"; wait $!", "sh", .. daemonArguments],
+            ["-c", "\"$@\" & echo \"daemon-pid $!\"; wait $!", "sh", .. daemonArguments],
             workingDirectory: sandbox.Root,
             environment: new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notifyPath, ["WATCHDOG_USEC"] = "1000000" });
         string pidLine = await wrapper.WaitForLineAsync("daemon-pid ", TimeSpan.FromSeconds(20));

@@ -17,7 +17,8 @@ internal sealed class BenchOptions
     /// <summary>Starts per variant in the startup suite (default 9; 3 with --quick).</summary>
     public int? StartupRuns { get; init; }
 
-    /// <summary>More daemon builds for the startup suite: <c>--compare NAME=PATH/launcherd.dll</c>.</summary>
+    /// <summary>More daemon builds for the startup suite: <c>--compare NAME=PATH/launcherd.dll</c>, or a NativeAOT
+    /// executable <c>NAME=PATH/launcherd</c>.</summary>
     public IReadOnlyList<(string Name, string Path)> Compare { get; init; } = [];
 
     /// <summary>Concurrent identity/prove callers.</summary>
@@ -76,7 +77,7 @@ internal sealed class BenchOptions
                     int equals = pair?.IndexOf('=', StringComparison.Ordinal) ?? -1;
                     if (pair is null || equals < 1 || !File.Exists(pair[(equals + 1)..]))
                     {
-                        error.WriteLine("--compare takes NAME=PATH/launcherd.dll (an existing file)");
+                        error.WriteLine("--compare takes NAME=PATH/launcherd.dll or NAME=PATH/launcherd (a NativeAOT executable; an existing file)");
                         return null;
                     }
 

@@ -49,12 +49,14 @@ internal sealed class DaemonProcess : IAsyncDisposable
         string socketPath = Path.Combine(directory, "run", "launcherd.sock");
         string stateDirectory = Path.Combine(directory, "state");
         Directory.CreateDirectory(Path.Combine(directory, "run"));
-        string[] arguments =
-        [
-            launcherdPath, "run", "--dev", "--socket", socketPath, "--state-dir", stateDirectory, .. extraArguments,
-        ];
+        string[] daemonArguments = ["run", "--dev", "--socket", socketPath, "--state-dir", stateDirectory, .. extraArguments];
+
+        // launcherd.dll runs under the dotnet muxer; anything else is a native executable (a NativeAOT publish).
+        bool managed = launcherdPath.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        string program = managed ? DotnetHost.Path : launcherdPath;
+        string[] arguments = managed ? [launcherdPath, .. daemonArguments] : daemonArguments;
         long started = Stopwatch.GetTimestamp();
-        ChildProcess child = ChildProcess.Start(DotnetHost.Path, arguments, environment: environment);
+        ChildProcess child = ChildProcess.Start(program, arguments, environment: environment);
         var daemon = new DaemonProcess(child, socketPath, stateDirectory);
         try
         {
