@@ -37,7 +37,7 @@ public sealed class TokenLevelTests
 
         Assert.Equal(FleetErrorCodes.PolicyRefused, error.Code);
         Assert.Contains("the enrolment token et_", error.Message, StringComparison.Ordinal);
-        Assert.Contains("requires tpm-ek-verified or stronger", error.Message, StringComparison.Ordinal);
+        Assert.Contains("requires attestation level tpm-ek-verified or stronger", error.Message, StringComparison.Ordinal);
         Assert.Contains("this machine is software", error.Message, StringComparison.Ordinal);
         Assert.Contains("(refused by: token)", error.Message, StringComparison.Ordinal);
         JsonElement machines = await fleet.GetJsonAsync("/api/v1/machines");

@@ -95,17 +95,17 @@ internal sealed class PolicyEngine
         var requirements = new List<LevelRequirement>(3);
         if (tokenMinLevel is not null)
         {
-            requirements.Add(new LevelRequirement("token", tokenMinLevel, tokenId is null ? $"the enrolment token requires {tokenMinLevel} or stronger" : $"the enrolment token {tokenId} requires {tokenMinLevel} or stronger"));
+            requirements.Add(new LevelRequirement("token", tokenMinLevel, tokenId is null ? $"the enrolment token requires attestation level {tokenMinLevel} or stronger" : $"the enrolment token {tokenId} requires attestation level {tokenMinLevel} or stronger"));
         }
 
         if (group is not null && rule?.GroupMinimumAttestationLevel?.TryGetValue(group, out string? forGroup) == true)
         {
-            requirements.Add(new LevelRequirement("group", forGroup, $"the policy requires {forGroup} or stronger for group {group}"));
+            requirements.Add(new LevelRequirement("group", forGroup, $"the policy requires attestation level {forGroup} or stronger for group {group}"));
         }
 
         if (rule?.MinimumAttestationLevel is string global)
         {
-            requirements.Add(new LevelRequirement("global", global, $"the policy requires {global} or stronger for every machine"));
+            requirements.Add(new LevelRequirement("global", global, $"the policy requires attestation level {global} or stronger for every machine"));
         }
 
         return requirements;
@@ -128,7 +128,8 @@ internal sealed class PolicyEngine
         }
 
         string reasons = string.Join("; ", refusing.Select(r => r.Description));
-        return new LevelRefusal(refusing, $"Attestation level too weak: {reasons}; this machine is {level}.");
+        string by = string.Join(", ", refusing.Select(r => r.Source));
+        return new LevelRefusal(refusing, $"Attestation level too weak: {reasons}; this machine is {level} (refused by: {by}).");
     }
 
     public IReadOnlyList<GrantDecision> Evaluate(string keyClass, string attestationLevel, string? group, bool revoked)

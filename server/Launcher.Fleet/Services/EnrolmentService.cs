@@ -168,8 +168,7 @@ internal sealed class EnrolmentService
     {
         if (_context.Policy.RefuseAttestationLevel(level, token.Group, token.Id, token.MinLevel) is Policy.LevelRefusal refusal)
         {
-            string by = string.Join(", ", refusal.Refusing.Select(r => r.Source));
-            await RefuseAsync(connectionId, actor, proof, FleetErrorCodes.PolicyRefused, $"{refusal.Message} (refused by: {by})", cancellationToken, "min-level:" + refusal.Source).ConfigureAwait(false);
+            await RefuseAsync(connectionId, actor, proof, FleetErrorCodes.PolicyRefused, refusal.Message, cancellationToken, "min-level:" + refusal.Source).ConfigureAwait(false);
         }
     }
 
