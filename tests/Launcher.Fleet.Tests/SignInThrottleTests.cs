@@ -60,9 +60,12 @@ public sealed class SignInThrottleTests
         string session = await ConsoleSignIn.SignInAsync(fleet, fleet.AdminToken, HttpStatusCode.Redirect, IPAddress.Parse("127.0.0.2"));
         Assert.StartsWith("__Host-lf_console=lfs_", session);
 
-        // The admin API is not the console: the same address still reaches it with a valid token.
+        // The admin API is not the console: the same address still reaches it with a valid token. The lockout is audited once.
         using HttpResponseMessage api = await fleet.Admin.GetAsync("/api/v1/machines");
         Assert.Equal(HttpStatusCode.OK, api.StatusCode);
+        System.Text.Json.JsonElement audit = await fleet.GetJsonAsync("/api/v1/audit");
+        System.Text.Json.JsonElement locked = Assert.Single(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("action").GetString() == "console.sign-in-locked");
+        Assert.Equal("127.0.0.1 refused for 5 minutes after 3 failed sign-ins", locked.GetProperty("detail").GetString());
     }
 
     [Fact(Timeout = T)]
@@ -96,9 +99,9 @@ public sealed class SignInThrottleTests
 
         Assert.Equal("2001:db8:1:2::/64", SignInThrottle.Key(IPAddress.Parse("2001:db8:1:2:aaaa:bbbb:cccc:dddd")));
         Assert.Equal("192.0.2.7", SignInThrottle.Key(IPAddress.Parse("::ffff:192.0.2.7")));
-        Assert.True(throttle.Begin(IPAddress.Parse("2001:db8:1:2::1"), 5000).Allowed);
-        Assert.True(throttle.Begin(IPAddress.Parse("2001:db8:1:2::2"), 5001).Allowed);
-        (bool allowed, int retryAfter, _) = throttle.Begin(IPAddress.Parse("2001:db8:1:2::3"), 5002);
+        Assert.False(throttle.Begin(IPAddress.Parse("2001:db8:1:2::1"), 5000).LocksOutIfFailed);
+        Assert.True(throttle.Begin(IPAddress.Parse("2001:db8:1:2::2"), 5001).LocksOutIfFailed);
+        (bool allowed, int retryAfter, _, _) = throttle.Begin(IPAddress.Parse("2001:db8:1:2::3"), 5002);
         Assert.False(allowed);
         Assert.Equal(900, retryAfter);
         Assert.True(throttle.Begin(IPAddress.Parse("2001:db8:1:3::1"), 5003).Allowed);

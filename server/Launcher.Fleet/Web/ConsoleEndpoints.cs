@@ -49,7 +49,7 @@ internal static class ConsoleEndpoints
     private static async Task<IResult> LoginAsync(HttpContext http, FleetContext context, IAntiforgery antiforgery, SignInThrottle throttle, ILogger<ConsoleView> logger)
     {
         string remote = http.Connection.RemoteIpAddress?.ToString() ?? "?";
-        (bool allowed, int retryAfter, TimeSpan delayIfFailed) = throttle.Begin(http.Connection.RemoteIpAddress, context.NowMs);
+        (bool allowed, int retryAfter, TimeSpan delayIfFailed, bool locksOut) = throttle.Begin(http.Connection.RemoteIpAddress, context.NowMs);
         if (!allowed)
         {
             Log.ConsoleSignInThrottled(logger, remote, retryAfter);
@@ -65,6 +65,13 @@ internal static class ConsoleEndpoints
         if (adminId is null)
         {
             Log.ConsoleSignInRefused(logger, remote, token.Length == 0 ? "no token given" : "unknown or revoked admin token");
+            if (locksOut)
+            {
+                // Once per lockout, so the audit log grows by one entry per ten failures at most.
+                await context.Audit.AppendAsync(context.NowMs, "console", "console.sign-in-locked", null,
+                    $"{SignInThrottle.Key(http.Connection.RemoteIpAddress)} refused for {Minutes((int)context.Limits.SignInLockout.TotalSeconds)} after {context.Limits.SignInFailuresBeforeLockout} failed sign-ins", http.RequestAborted).ConfigureAwait(false);
+            }
+
             if (delayIfFailed > TimeSpan.Zero)
             {
                 // Slowed: an attempt beyond the first few in the window is answered late (a guesser gets fewer tries a second).

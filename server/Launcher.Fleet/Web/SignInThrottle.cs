@@ -43,9 +43,9 @@ internal sealed class SignInThrottle
     /// <summary>
     /// Starts a sign-in attempt from <paramref name="address"/>: refused (with the seconds until the address may try
     /// again) when it is locked out; otherwise counted as a failure until <see cref="Succeeded"/>, with the delay to
-    /// hold its answer by if it fails.
+    /// hold its answer by if it fails, and whether its failure is the one that locks the address out.
     /// </summary>
-    public (bool Allowed, int RetryAfterSeconds, TimeSpan DelayIfFailed) Begin(IPAddress? address, long now)
+    public (bool Allowed, int RetryAfterSeconds, TimeSpan DelayIfFailed, bool LocksOutIfFailed) Begin(IPAddress? address, long now)
     {
         string key = Key(address);
         lock (_lock)
@@ -55,7 +55,7 @@ internal sealed class SignInThrottle
                 if (entry.LockedUntil > now)
                 {
                     entry.LastAt = now;
-                    return (false, (int)Math.Ceiling((entry.LockedUntil - now) / 1000.0), TimeSpan.Zero);
+                    return (false, (int)Math.Ceiling((entry.LockedUntil - now) / 1000.0), TimeSpan.Zero, false);
                 }
 
                 if (entry.LockedUntil != 0 || now - entry.WindowStart >= (long)_limits.SignInFailureWindow.TotalMilliseconds)
@@ -82,7 +82,7 @@ internal sealed class SignInThrottle
                 entry.LockedUntil = now + (long)_limits.SignInLockout.TotalMilliseconds;
             }
 
-            return (true, 0, entry.Failures > _limits.SignInFailuresBeforeDelay ? _limits.SignInFailureDelay : TimeSpan.Zero);
+            return (true, 0, entry.Failures > _limits.SignInFailuresBeforeDelay ? _limits.SignInFailureDelay : TimeSpan.Zero, entry.Failures == _limits.SignInFailuresBeforeLockout);
         }
     }
 
