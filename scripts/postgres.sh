@@ -29,8 +29,10 @@ find_bin() {
     return 1
 }
 
+# Any TCP socket on the port counts, not only listeners: a client connection's TIME-WAIT on it (thousands after a
+# benchmark or a test run) makes PostgreSQL's bind fail with "Address already in use".
 port_in_use() {
-    [[ -n "$(ss -Htln "sport = :$1")" ]]
+    [[ -n "$(ss -Htan "sport = :$1")" ]]
 }
 
 pick_port() {

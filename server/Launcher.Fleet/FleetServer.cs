@@ -190,6 +190,8 @@ internal sealed class FleetServer : IAsyncDisposable
         services.AddSingleton<VerifyService>();
         services.AddSingleton<AppleAttestationService>();
         services.AddSingleton<LivenessService>();
+        services.AddSingleton<AdminTokenUsage>();
+        services.AddSingleton<SignInThrottle>();
 
         // The web console: antiforgery tokens and their cookie are protected with keys kept in the data dir (0700),
         // so a restart (or another instance on the same data dir) accepts forms rendered before it.

@@ -50,6 +50,32 @@ internal sealed class FleetServerLimits
     /// <summary>Lifetime of a web console session (absolute; logging in again starts a new one).</summary>
     public TimeSpan ConsoleSessionLifetime { get; init; } = TimeSpan.FromHours(12);
 
+    /// <summary>
+    /// An admin token's "last used" time is written at most this often per token (every API request and console page
+    /// uses it; a write on each would cost more than the request). Revocation is unaffected: it is checked on every
+    /// request.
+    /// </summary>
+    public TimeSpan AdminTokenLastUsedResolution { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Client addresses the console's sign-in throttle tracks at once (an IPv6 client counts by its /64);
+    /// about 100 bytes each. When full, the entry idle longest makes room.</summary>
+    public int SignInThrottleCapacity { get; init; } = 4096;
+
+    /// <summary>Failed sign-ins from one address within <see cref="SignInFailureWindow"/> answered at once; each further one is answered after <see cref="SignInFailureDelay"/>.</summary>
+    public int SignInFailuresBeforeDelay { get; init; } = 3;
+
+    /// <summary>How long a failed sign-in beyond <see cref="SignInFailuresBeforeDelay"/> is held before its answer.</summary>
+    public TimeSpan SignInFailureDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Failed sign-ins from one address within <see cref="SignInFailureWindow"/> after which that address is refused (429) for <see cref="SignInLockout"/>, even with a valid token.</summary>
+    public int SignInFailuresBeforeLockout { get; init; } = 10;
+
+    /// <summary>The window failed sign-ins are counted in (from the first failure).</summary>
+    public TimeSpan SignInFailureWindow { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long an address that reached <see cref="SignInFailuresBeforeLockout"/> is refused.</summary>
+    public TimeSpan SignInLockout { get; init; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Rows in one page of the web console's machines and audit tables.</summary>
     public int ConsolePageSize { get; init; } = 50;
 

@@ -83,6 +83,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1207, Level = LogLevel.Information, Message = "Console: enrolment token {TokenId} revoked by {Actor}")]
     public static partial void ConsoleTokenRevoked(ILogger logger, string tokenId, string actor);
 
+    [LoggerMessage(EventId = 1208, Level = LogLevel.Warning, Message = "Console: sign-in from {Remote} refused for {RetryAfterSeconds} s: too many failed sign-ins from that address")]
+    public static partial void ConsoleSignInThrottled(ILogger logger, string remote, int retryAfterSeconds);
+
     [LoggerMessage(EventId = 1400, Level = LogLevel.Warning, Message = "Connection {Connection}: enrolment of key {Thumbprint} refused: {Reason}")]
     public static partial void EnrolmentAttestationRefused(ILogger logger, string connection, string thumbprint, string reason);
 

@@ -129,6 +129,7 @@ public sealed partial class ConsoleTests
         browser.Find("#expires").Clear();
         browser.Find("#expires").SendKeys("2h");
         browser.Find("#group").SendKeys("kiosks");
+        browser.Find("#min-level option[value='software']").Click();
         await browser.ClickAndWaitAsync("#create-token");
         string secret = browser.Text("#new-token");
         browser.Screenshot("token-created");
@@ -136,6 +137,7 @@ public sealed partial class ConsoleTests
         IWebElement row = Assert.Single(browser.FindAll("#tokens tbody tr"), r => r.Text.Contains("kiosks", StringComparison.Ordinal));
         Assert.Contains("active", row.Text);
         Assert.Contains(" 3 ", " " + row.Text.Replace('\n', ' ') + " ");
+        Assert.Equal("software", row.FindElement(By.CssSelector(".min-level")).Text);
 
         // Shown once: the list never has it again, and it enrols a machine.
         browser.Go("/console/tokens");
@@ -273,6 +275,28 @@ public sealed partial class ConsoleTests
         using HttpResponseMessage wrong = await PostFormAsync(client, "/console/login", cookie, [new("__af", field), new("token", "lfa_" + new string('x', 43))]);
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.False(wrong.Headers.TryGetValues("Set-Cookie", out IEnumerable<string>? set) && set.Any(c => c.StartsWith("__Host-lf_console=", StringComparison.Ordinal)));
+    }
+
+    [Fact(Timeout = T)]
+    public async Task TokenForm_StoresTheMinimumLevel_AndRefusesAnUnknownOne()
+    {
+        await using FleetHarness fleet = await FleetHarness.StartAsync("sqlite", null);
+        using HttpClient client = Client(fleet, null);
+        using HttpResponseMessage login = await client.GetAsync("/console/login");
+        string antiforgery = login.Headers.GetValues("Set-Cookie").First(c => c.StartsWith("__Host-lf_af=", StringComparison.Ordinal)).Split(';')[0];
+        using HttpResponseMessage signIn = await PostFormAsync(client, "/console/login", antiforgery, [new("__af", HiddenField().Match(await login.Content.ReadAsStringAsync()).Groups[1].Value), new("token", fleet.AdminToken)]);
+        string cookies = antiforgery + "; " + signIn.Headers.GetValues("Set-Cookie").First(c => c.StartsWith("__Host-lf_console=", StringComparison.Ordinal)).Split(';')[0];
+        string field = HiddenField().Match(await GetPageAsync(client, "/console/tokens", cookies)).Groups[1].Value;
+
+        using HttpResponseMessage unknown = await PostFormAsync(client, "/console/tokens", cookies, [new("__af", field), new("uses", "1"), new("expires", "1h"), new("group", ""), new("minLevel", "tpm")]);
+        using HttpResponseMessage created = await PostFormAsync(client, "/console/tokens", cookies, [new("__af", field), new("uses", "1"), new("expires", "1h"), new("group", ""), new("minLevel", "tpm-ek-verified")]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("must be one of tpm-ek-verified, tpm-ek-allowlisted, tpm-unverified, secure-enclave-reported, software", await unknown.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        Assert.Contains("<td class=\"min-level\">tpm-ek-verified</td>", await created.Content.ReadAsStringAsync());
+        Launcher.Fleet.Store.EnrolmentTokenRow row = Assert.Single(await fleet.Server.Context.Tokens.ListEnrolmentTokensAsync(CancellationToken.None));
+        Assert.Equal("tpm-ek-verified", row.MinLevel);
     }
 
     [Fact(Timeout = T)]

@@ -37,13 +37,13 @@ public sealed class StoreTests
         await using Scratch scratch = await Scratch.CreateAsync(store, _postgres);
         var tokens = new TokenStore(scratch.Database);
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        CreatedToken token = await tokens.CreateEnrolmentTokenAsync(3, DateTimeOffset.UtcNow.AddHours(1), "eng", now, CancellationToken.None);
+        CreatedToken token = await tokens.CreateEnrolmentTokenAsync(3, DateTimeOffset.UtcNow.AddHours(1), "eng", null, now, CancellationToken.None);
 
         async Task<bool> ConsumeAsync()
         {
             await using DbConnection connection = await scratch.Database.OpenAsync(CancellationToken.None);
             await using DbTransaction transaction = await connection.BeginTransactionAsync();
-            (string Id, string? Group)? used = await TokenStore.ConsumeEnrolmentTokenAsync(connection, transaction, token.Token, now);
+            EnrolmentTokenUse? used = await TokenStore.ConsumeEnrolmentTokenAsync(connection, transaction, token.Token, now);
             await transaction.CommitAsync();
             return used is { Group: "eng" };
         }

@@ -6,17 +6,20 @@ namespace Launcher.Fleet.Api;
 
 /// <summary>
 /// One check for every admin endpoint: <c>Authorization: Bearer lfa_…</c> naming a stored (hashed) admin token.
-/// Missing and wrong tokens get the same 401; the denial is logged with its reason, never with the token.
+/// Missing, wrong and revoked tokens get the same 401; the denial is logged with its reason, never with the token.
+/// Nothing is cached: a token revoked by <c>admin-token revoke</c> is refused from the next request on.
 /// </summary>
 internal sealed class AdminAuthFilter : IEndpointFilter
 {
     public const string ActorItem = "launcher.actor";
     private readonly FleetContext _context;
+    private readonly AdminTokenUsage _usage;
     private readonly ILogger _logger;
 
-    public AdminAuthFilter(FleetContext context, ILogger<AdminAuthFilter> logger)
+    public AdminAuthFilter(FleetContext context, AdminTokenUsage usage, ILogger<AdminAuthFilter> logger)
     {
         _context = context;
+        _usage = usage;
         _logger = logger;
     }
 
@@ -47,6 +50,7 @@ internal sealed class AdminAuthFilter : IEndpointFilter
             return Problems.Result(StatusCodes.Status401Unauthorized, "Unauthorized", "An admin token is required: Authorization: Bearer lfa_… (launcher-fleet admin-token create).");
         }
 
+        await _usage.RecordAsync(adminId, http.RequestAborted).ConfigureAwait(false);
         http.Items[ActorItem] = "admin:" + adminId;
         return await next(context).ConfigureAwait(false);
     }

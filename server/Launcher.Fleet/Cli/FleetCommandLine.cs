@@ -6,7 +6,7 @@ using Launcher.Fleet.Store;
 namespace Launcher.Fleet.Cli;
 
 /// <summary>
-/// <c>launcher-fleet run | token create | admin-token create</c>. Token commands work on the same data dir or
+/// <c>launcher-fleet run | token create|list|revoke | admin-token create|list|revoke</c>. Token commands work on the same data dir or
 /// database as a running server (SQLite in WAL mode, or PostgreSQL). Exit codes: 0 ok, 1 failed, 2 usage.
 /// </summary>
 internal static class FleetCommandLine
@@ -94,8 +94,9 @@ internal static class FleetCommandLine
         var uses = new Option<int>("--uses") { Description = "How many machines may enrol with it.", DefaultValueFactory = _ => 1 };
         var expires = new Option<string>("--expires") { Description = "Lifetime: 30m, 24h, 7d.", DefaultValueFactory = _ => "24h" };
         var group = new Option<string?>("--group") { Description = "The group machines enrolled with it join." };
-        var json = new Option<bool>("--json") { Description = "Print {id, token, expiresAt, uses, group} as JSON." };
-        var create = new Command("create", "Create an enrolment token (stored hashed; printed once).") { uses, expires, group, json };
+        var minLevel = new Option<string?>("--min-level") { Description = $"The weakest attestation level a machine may enrol with using this token ({string.Join(", ", Policy.AttestationRank.Requirable)}); the strictest of this, the policy's group and global minimum applies." };
+        var json = new Option<bool>("--json") { Description = "Print {id, token, expiresAt, uses, group, minLevel} as JSON." };
+        var create = new Command("create", "Create an enrolment token (stored hashed; printed once).") { uses, expires, group, minLevel, json };
         create.Validators.Add(result =>
         {
             // Only options given on the command line are checked here; the defaults are valid.
@@ -113,6 +114,11 @@ internal static class FleetCommandLine
             {
                 result.AddError("--group must be 1 to 64 printable characters.");
             }
+
+            if (result.GetValue(minLevel) is { } level && !Policy.AttestationRank.IsRequirable(level))
+            {
+                result.AddError($"--min-level: '{level}' is not an attestation level; use one of {string.Join(", ", Policy.AttestationRank.Requirable)}.");
+            }
         });
         create.SetAction(async (parse, cancellationToken) =>
         {
@@ -123,13 +129,13 @@ internal static class FleetCommandLine
 
             await using FleetDatabase database = await OpenAsync(parse.GetValue(dataDir)!, parse.GetValue(db), cancellationToken).ConfigureAwait(false);
             DateTimeOffset now = DateTimeOffset.UtcNow;
-            CreatedToken token = await new TokenStore(database).CreateEnrolmentTokenAsync(parse.GetValue(uses), now + lifetime, parse.GetValue(group), now.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
-            await new AuditStore(database).AppendAsync(now.ToUnixTimeMilliseconds(), "cli", "token.created", null, $"{token.Id}: {token.Uses} use(s), expires {token.ExpiresAt:O}, group {token.Group ?? "-"}", cancellationToken).ConfigureAwait(false);
+            CreatedToken token = await new TokenStore(database).CreateEnrolmentTokenAsync(parse.GetValue(uses), now + lifetime, parse.GetValue(group), parse.GetValue(minLevel), now.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+            await new AuditStore(database).AppendAsync(now.ToUnixTimeMilliseconds(), "cli", "token.created", null, TokenCreatedDetail(token), cancellationToken).ConfigureAwait(false);
             await WriteTokenAsync(output, token, parse.GetValue(json)).ConfigureAwait(false);
             return 0;
         });
         var listJson = new Option<bool>("--json") { Description = "Print the tokens as a JSON array." };
-        var list = new Command("list", "List enrolment tokens (ids, uses left, expiry, group; never the secrets).") { listJson };
+        var list = new Command("list", "List enrolment tokens (ids, uses left, expiry, group, minimum level; never the secrets).") { listJson };
         list.SetAction(async (parse, cancellationToken) =>
         {
             await using FleetDatabase database = await OpenAsync(parse.GetValue(dataDir)!, parse.GetValue(db), cancellationToken).ConfigureAwait(false);
@@ -143,6 +149,7 @@ internal static class FleetCommandLine
                     ["usesLeft"] = r.UsesLeft,
                     ["expiresAt"] = r.ExpiresAt / 1000,
                     ["group"] = r.Grp,
+                    ["minLevel"] = r.MinLevel,
                     ["revoked"] = r.Revoked != 0,
                 }))).ConfigureAwait(false);
                 return 0;
@@ -151,7 +158,7 @@ internal static class FleetCommandLine
             foreach (EnrolmentTokenRow row in rows)
             {
                 string state = row.Revoked != 0 ? "revoked" : row.ExpiresAt <= now ? "expired" : row.UsesLeft <= 0 ? "used up" : "valid";
-                await output.WriteLineAsync($"{row.Id}  {state,-8}  uses left {row.UsesLeft}  expires {DateTimeOffset.FromUnixTimeMilliseconds(row.ExpiresAt):u}  group {row.Grp ?? "-"}").ConfigureAwait(false);
+                await output.WriteLineAsync($"{row.Id}  {state,-8}  uses left {row.UsesLeft}  expires {DateTimeOffset.FromUnixTimeMilliseconds(row.ExpiresAt):u}  group {row.Grp ?? "-"}  min-level {row.MinLevel ?? "-"}").ConfigureAwait(false);
             }
 
             return 0;
@@ -188,8 +195,58 @@ internal static class FleetCommandLine
             await WriteTokenAsync(output, token, parse.GetValue(json)).ConfigureAwait(false);
             return 0;
         });
-        return new Command("admin-token", "Admin API tokens.") { create };
+        var listJson = new Option<bool>("--json") { Description = "Print the admin tokens as a JSON array." };
+        var list = new Command("list", "List admin tokens (id, created, last used, revoked; never the secrets or their hashes).") { listJson };
+        list.SetAction(async (parse, cancellationToken) =>
+        {
+            await using FleetDatabase database = await OpenAsync(parse.GetValue(dataDir)!, parse.GetValue(db), cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<AdminTokenRow> rows = await new TokenStore(database).ListAdminTokensAsync(cancellationToken).ConfigureAwait(false);
+            await new AuditStore(database).AppendAsync(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), "cli", "admin-token.listed", null, $"{rows.Count} admin token(s)", cancellationToken).ConfigureAwait(false);
+            if (parse.GetValue(listJson))
+            {
+                await output.WriteLineAsync(JsonSerializer.Serialize(rows.Select(r => new Dictionary<string, object?>
+                {
+                    ["id"] = r.Id,
+                    ["createdAt"] = r.CreatedAt / 1000,
+                    ["lastUsedAt"] = r.LastUsedAt / 1000,
+                    ["revoked"] = r.Revoked != 0,
+                    ["revokedAt"] = r.RevokedAt / 1000,
+                }))).ConfigureAwait(false);
+                return 0;
+            }
+
+            foreach (AdminTokenRow row in rows)
+            {
+                string lastUsed = row.LastUsedAt is long used ? DateTimeOffset.FromUnixTimeMilliseconds(used).ToString("u", System.Globalization.CultureInfo.InvariantCulture) : "never";
+                await output.WriteLineAsync($"{row.Id}  {(row.Revoked != 0 ? "revoked" : "valid"),-7}  created {DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt):u}  last used {lastUsed}").ConfigureAwait(false);
+            }
+
+            return 0;
+        });
+        var id = new Argument<string>("id") { Description = "The admin token's id (at_…), from admin-token list or admin-token create --json." };
+        var revoke = new Command("revoke", "Revoke an admin token: the API and the console refuse it from the next request on, and its console sessions end.") { id };
+        revoke.SetAction(async (parse, cancellationToken) =>
+        {
+            await using FleetDatabase database = await OpenAsync(parse.GetValue(dataDir)!, parse.GetValue(db), cancellationToken).ConfigureAwait(false);
+            string tokenId = parse.GetValue(id)!;
+            long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            bool? wasLive = await new TokenStore(database).RevokeAdminTokenAsync(tokenId, now, cancellationToken).ConfigureAwait(false);
+            if (wasLive is null)
+            {
+                await output.WriteLineAsync($"launcher-fleet: no admin token {tokenId}").ConfigureAwait(false);
+                return 1;
+            }
+
+            await new AuditStore(database).AppendAsync(now, "cli", "admin-token.revoked", null, wasLive.Value ? tokenId : tokenId + " (already revoked)", cancellationToken).ConfigureAwait(false);
+            await output.WriteLineAsync(wasLive.Value ? $"revoked {tokenId}" : $"{tokenId} was already revoked").ConfigureAwait(false);
+            return 0;
+        });
+        return new Command("admin-token", "Admin API and console tokens.") { create, list, revoke };
     }
+
+    /// <summary>The audit detail of a created enrolment token (never its secret).</summary>
+    public static string TokenCreatedDetail(CreatedToken token) =>
+        $"{token.Id}: {token.Uses} use(s), expires {token.ExpiresAt:O}, group {token.Group ?? "-"}, min-level {token.MinLevel ?? "-"}";
 
     private static async Task<FleetDatabase> OpenAsync(string dataDir, string? db, CancellationToken cancellationToken)
     {
@@ -222,6 +279,7 @@ internal static class FleetCommandLine
             body["expiresAt"] = expiresAt.ToUnixTimeSeconds();
             body["uses"] = token.Uses;
             body["group"] = token.Group;
+            body["minLevel"] = token.MinLevel;
         }
 
         await output.WriteLineAsync(JsonSerializer.Serialize(body)).ConfigureAwait(false);

@@ -9,7 +9,7 @@ internal sealed class EnrolmentRule
     /// <summary>The weakest attestation level any machine may enrol with; null: any.</summary>
     public string? MinimumAttestationLevel { get; init; }
 
-    /// <summary>The weakest attestation level per group (the enrolment token's group); overrides
-    /// <see cref="MinimumAttestationLevel"/> for that group.</summary>
+    /// <summary>The weakest attestation level per group (the enrolment token's group). It adds to
+    /// <see cref="MinimumAttestationLevel"/> and to the token's own minimum: the strictest of the three applies.</summary>
     public IReadOnlyDictionary<string, string>? GroupMinimumAttestationLevel { get; init; }
 }

@@ -85,19 +85,51 @@ internal sealed class PolicyEngine
         return $"The policy allows enrolment only for key classes {string.Join(", ", allowed)}; this key is {keyClass}.";
     }
 
-    /// <summary>Why the policy refuses a machine of <paramref name="level"/> enrolling into <paramref name="group"/>; null when it does not.</summary>
-    public string? RefuseAttestationLevel(string level, string? group)
+    /// <summary>
+    /// The minimum attestation levels that apply to an enrolment with a token of <paramref name="tokenMinLevel"/>
+    /// into <paramref name="group"/>: the token's, the group's and the global one, those that are set.
+    /// </summary>
+    public IReadOnlyList<LevelRequirement> LevelRequirements(string? tokenId, string? tokenMinLevel, string? group)
     {
         EnrolmentRule? rule = Document.Enrolment;
-        string? required = group is not null && rule?.GroupMinimumAttestationLevel?.TryGetValue(group, out string? forGroup) == true
-            ? forGroup
-            : rule?.MinimumAttestationLevel;
-        if (required is null || AttestationRank.Satisfies(level, required))
+        var requirements = new List<LevelRequirement>(3);
+        if (tokenMinLevel is not null)
+        {
+            requirements.Add(new LevelRequirement("token", tokenMinLevel, tokenId is null ? $"the enrolment token requires attestation level {tokenMinLevel} or stronger" : $"the enrolment token {tokenId} requires attestation level {tokenMinLevel} or stronger"));
+        }
+
+        if (group is not null && rule?.GroupMinimumAttestationLevel?.TryGetValue(group, out string? forGroup) == true)
+        {
+            requirements.Add(new LevelRequirement("group", forGroup, $"the policy requires attestation level {forGroup} or stronger for group {group}"));
+        }
+
+        if (rule?.MinimumAttestationLevel is string global)
+        {
+            requirements.Add(new LevelRequirement("global", global, $"the policy requires attestation level {global} or stronger for every machine"));
+        }
+
+        return requirements;
+    }
+
+    /// <summary>
+    /// Null when a machine of <paramref name="level"/> may enrol with this token into this group: the strictest of the
+    /// token's, the group's and the global minimum applies (a group's level never loosens the global one). Otherwise
+    /// the refusal, naming every requirement that refuses.
+    /// </summary>
+    public LevelRefusal? RefuseAttestationLevel(string level, string? group, string? tokenId = null, string? tokenMinLevel = null)
+    {
+        List<LevelRequirement> refusing = LevelRequirements(tokenId, tokenMinLevel, group)
+            .Where(r => !AttestationRank.Satisfies(level, r.Level))
+            .OrderBy(r => AttestationRank.IndexOf(r.Level))
+            .ToList();
+        if (refusing.Count == 0)
         {
             return null;
         }
 
-        return $"The policy requires attestation level {required} or stronger{(group is null ? string.Empty : $" for group {group}")}; this machine is {level}.";
+        string reasons = string.Join("; ", refusing.Select(r => r.Description));
+        string by = string.Join(", ", refusing.Select(r => r.Source));
+        return new LevelRefusal(refusing, $"Attestation level too weak: {reasons}; this machine is {level} (refused by: {by}).");
     }
 
     public IReadOnlyList<GrantDecision> Evaluate(string keyClass, string attestationLevel, string? group, bool revoked)

@@ -8,7 +8,8 @@ namespace Launcher.Fleet.Services;
 /// <summary>
 /// Records an Apple Managed Device Attestation certificate an admin supplies for a machine: the chain must verify to
 /// Apple's Enterprise Attestation Root CA; its serial, UDID and OS version are recorded and the serial compared with
-/// the one the daemon reports. It attests the device, not the daemon's key, so the attestation level never changes.
+/// the one the daemon reports (and compared again whenever the machine re-enrols or reports new facts, so the match
+/// shown is never stale: <see cref="MachineStore.RecomputeSerialMatchAsync"/>). It attests the device, not the daemon's key, so the attestation level never changes.
 /// </summary>
 internal sealed class AppleAttestationService
 {
@@ -51,9 +52,13 @@ internal sealed class AppleAttestationService
             return (null, 400, "The Apple attestation certificate was refused: " + e.Message + ".");
         }
 
-        string match = AppleAttestationVerifier.CompareSerial(attestation, machine.Serial);
         long now = _context.NowMs;
-        await _context.Machines.SetAppleAttestationAsync(id, attestation.Serial, attestation.Udid, attestation.OsVersion, match, attestation.LeafSha256, now, cancellationToken).ConfigureAwait(false);
+        string? match = await _context.Machines.SetAppleAttestationAsync(id, attestation.Serial, attestation.Udid, attestation.OsVersion, attestation.LeafSha256, now, cancellationToken).ConfigureAwait(false);
+        if (match is null)
+        {
+            return (null, 404, "No machine with this id.");
+        }
+
         await _context.Audit.AppendAsync(now, actor, "apple-attestation.recorded", id,
             $"serial {attestation.Serial ?? "-"} ({match} with the reported {machine.Serial ?? "-"}); UDID {attestation.Udid ?? "-"}; OS {attestation.OsVersion ?? "-"}; leaf {attestation.LeafSha256}", cancellationToken).ConfigureAwait(false);
         Log.AppleAttestationRecorded(_logger, id, match);

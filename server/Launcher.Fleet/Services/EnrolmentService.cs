@@ -53,14 +53,14 @@ internal sealed class EnrolmentService
         }
 
         long now = _context.NowMs;
-        (string Id, string? Group)? token = await _context.Tokens.PeekEnrolmentTokenAsync(request.Token, now, cancellationToken).ConfigureAwait(false);
+        EnrolmentTokenUse? token = await _context.Tokens.PeekEnrolmentTokenAsync(request.Token, now, cancellationToken).ConfigureAwait(false);
         if (token is null)
         {
             Log.EnrolmentRefused(_logger, connectionId, "token");
             throw new ProofRefusedException(FleetErrorCodes.InvalidToken, "token", "The enrolment token is unknown, expired, used up or revoked.");
         }
 
-        string actor = "token:" + token.Value.Id;
+        string actor = "token:" + token.Id;
         if (request.Attestation is null)
         {
             if (keyClass == KeyClasses.Tpm)
@@ -69,7 +69,7 @@ internal sealed class EnrolmentService
             }
 
             string level = Policy.PolicyEngine.ReportedLevel(keyClass);
-            await RefuseLevelAsync(connectionId, actor, proof, level, token.Value.Group, cancellationToken).ConfigureAwait(false);
+            await RefuseLevelAsync(connectionId, actor, proof, level, token, cancellationToken).ConfigureAwait(false);
             string detail = keyClass == KeyClasses.SecureEnclave
                 ? "Secure Enclave key as the daemon reported it (a Mac cannot attest the daemon's key)"
                 : $"key class {keyClass} as the daemon reported it";
@@ -102,7 +102,7 @@ internal sealed class EnrolmentService
         }
 
         EkVerdict verdict = verified.EkVerdict;
-        await RefuseLevelAsync(connectionId, actor, proof, verdict.Level, token.Value.Group, cancellationToken).ConfigureAwait(false);
+        await RefuseLevelAsync(connectionId, actor, proof, verdict.Level, token, cancellationToken).ConfigureAwait(false);
         string why = verdict.Level switch
         {
             AttestationLevels.TpmEkVerified => $"EK certificate chains to a trusted root; maker {verdict.Maker ?? "-"}, model {verdict.Model ?? "-"}; EK {verdict.EkFingerprint}",
@@ -110,7 +110,7 @@ internal sealed class EnrolmentService
             _ => $"EK not verified: {verdict.Reason}; EK {verdict.EkFingerprint}",
         };
         var challenge = CredentialChallenge.Create(verified);
-        var pending = new PendingEnrolment(request, proof, token.Value.Id, verdict.Level, verdict.Level == AttestationLevels.TpmEkVerified ? verdict.Maker : null, why, challenge,
+        var pending = new PendingEnrolment(request, proof, token.Id, verdict.Level, verdict.Level == AttestationLevels.TpmEkVerified ? verdict.Maker : null, why, challenge,
             now + (FleetLimits.NonceLifetimeSeconds * 1000L));
         Log.ActivationPending(_logger, connectionId, proof.Key.Thumbprint, verdict.Level, verdict.Maker ?? "-");
         var answer = new EnrollResult
@@ -160,21 +160,25 @@ internal sealed class EnrolmentService
         return await CommitAsync(connectionId, pending.Request, pending.Proof, pending.Level, pending.TpmMaker, pending.Detail, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task RefuseLevelAsync(string connectionId, string actor, VerifiedProof proof, string level, string? group, CancellationToken cancellationToken)
+    /// <summary>
+    /// The strictest of the token's, the group's and the global minimum attestation level applies. A refusal is
+    /// audited with the requirement(s) that refused, before any token use is taken or any machine row written.
+    /// </summary>
+    private async Task RefuseLevelAsync(string connectionId, string actor, VerifiedProof proof, string level, EnrolmentTokenUse token, CancellationToken cancellationToken)
     {
-        if (_context.Policy.RefuseAttestationLevel(level, group) is string refusal)
+        if (_context.Policy.RefuseAttestationLevel(level, token.Group, token.Id, token.MinLevel) is Policy.LevelRefusal refusal)
         {
-            await RefuseAsync(connectionId, actor, proof, FleetErrorCodes.PolicyRefused, refusal, cancellationToken).ConfigureAwait(false);
+            await RefuseAsync(connectionId, actor, proof, FleetErrorCodes.PolicyRefused, refusal.Message, cancellationToken, "min-level:" + refusal.Source).ConfigureAwait(false);
         }
     }
 
     /// <summary>Records the refusal in the audit log and throws it; nothing else is written.</summary>
-    private async Task RefuseAsync(string connectionId, string actor, VerifiedProof proof, int code, string reason, CancellationToken cancellationToken)
+    private async Task RefuseAsync(string connectionId, string actor, VerifiedProof proof, int code, string reason, CancellationToken cancellationToken, string? check = null)
     {
         Log.EnrolmentAttestationRefused(_logger, connectionId, proof.Key.Thumbprint, reason);
         await _context.Audit.AppendAsync(_context.NowMs, actor, "enrol.refused", "key:" + proof.Key.Thumbprint, reason, cancellationToken).ConfigureAwait(false);
         string message = code == FleetErrorCodes.AttestationFailed ? "Attestation failed: " + reason + "." : reason;
-        throw new ProofRefusedException(code, code == FleetErrorCodes.AttestationFailed ? "attestation" : "policy", message);
+        throw new ProofRefusedException(code, check ?? (code == FleetErrorCodes.AttestationFailed ? "attestation" : "policy"), message);
     }
 
     private static TpmEvidence DecodeEvidence(TpmEvidenceParams evidence)
@@ -211,7 +215,7 @@ internal sealed class EnrolmentService
         string publicKey = Convert.ToBase64String(proof.Key.Spki);
         await using DbConnection connection = await _context.Database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        (string Id, string? Group)? token = await TokenStore.ConsumeEnrolmentTokenAsync(connection, transaction, request.Token, now).ConfigureAwait(false);
+        EnrolmentTokenUse? token = await TokenStore.ConsumeEnrolmentTokenAsync(connection, transaction, request.Token, now).ConfigureAwait(false);
         if (token is null)
         {
             await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
@@ -225,6 +229,13 @@ internal sealed class EnrolmentService
             await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
             await _context.Audit.AppendAsync(now, "machine", "enrol.refused", known.Id, "re-enrolment of a revoked machine", cancellationToken).ConfigureAwait(false);
             throw new ProofRefusedException(FleetErrorCodes.MachineRevoked, "revoked", "This machine is revoked; an admin must remove it before it can enrol again.");
+        }
+
+        // A re-enrolment with a token without a group keeps the machine's group, whose minimum then applies too.
+        if (token.Group is null && known?.Grp is not null && _context.Policy.RefuseAttestationLevel(level, known.Grp, token.Id, token.MinLevel) is not null)
+        {
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            await RefuseLevelAsync(connectionId, "token:" + token.Id, proof, level, token with { Group = known.Grp }, cancellationToken).ConfigureAwait(false);
         }
 
         string id = known?.Id ?? "m_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
@@ -244,7 +255,7 @@ internal sealed class EnrolmentService
             OsName = facts.OsName,
             OsVersion = facts.OsVersion,
             Hostname = facts.Hostname,
-            Grp = token.Value.Group ?? known?.Grp,
+            Grp = token.Group ?? known?.Grp,
             EnrolledAt = known?.EnrolledAt ?? now,
             LastSeen = now,
             Certificate = certificate.Pem,
@@ -255,14 +266,20 @@ internal sealed class EnrolmentService
         if (known is null)
         {
             await MachineStore.InsertAsync(connection, transaction, row).ConfigureAwait(false);
-            await AuditStore.AppendAsync(connection, transaction, now, "token:" + token.Value.Id, "machine.enrolled", id,
+            await AuditStore.AppendAsync(connection, transaction, now, "token:" + token.Id, "machine.enrolled", id,
                 $"key {row.Thumbprint} ({keyClass}); attestation {level} ({detail}); serial {facts.Serial ?? "-"} (reported); group {row.Grp ?? "-"}").ConfigureAwait(false);
         }
         else
         {
             await MachineStore.ReplaceKeyAsync(connection, transaction, row).ConfigureAwait(false);
+            string? match = await MachineStore.RecomputeSerialMatchAsync(connection, transaction, id).ConfigureAwait(false);
+            if (AppleSerialRecheck.Describe(known.AppleSerialMatch, match, known.AppleSerial, facts.Serial) is string change)
+            {
+                await AuditStore.AppendAsync(connection, transaction, now, "machine", AppleSerialRecheck.Action, id, change).ConfigureAwait(false);
+            }
+
             string how = known.Thumbprint == row.Thumbprint ? "same key" : $"key {known.Thumbprint} replaced by {row.Thumbprint}";
-            await AuditStore.AppendAsync(connection, transaction, now, "token:" + token.Value.Id, "machine.reenrolled", id,
+            await AuditStore.AppendAsync(connection, transaction, now, "token:" + token.Id, "machine.reenrolled", id,
                 $"{how} ({keyClass}); attestation {level} ({detail}); matched by {MatchedBy(known, row)}").ConfigureAwait(false);
         }
 

@@ -76,7 +76,8 @@ internal sealed class LivenessService
         }
 
         long now = _context.NowMs;
-        await _context.Machines.UpdateFactsAsync(machineId, facts, now, cancellationToken).ConfigureAwait(false);
+        string? match = await _context.Machines.UpdateFactsAsync(machineId, facts, now, cancellationToken).ConfigureAwait(false);
+        await AppleSerialRecheck.AuditChangeAsync(_context.Audit, now, machineId, machine.AppleSerialMatch, match, machine.AppleSerial, facts.Serial, cancellationToken).ConfigureAwait(false);
         await _context.Audit.AppendAsync(now, actor, "machine.checked", machineId, $"fresh proof by the enrolled key ({proof.Claims.KeyClass})", cancellationToken).ConfigureAwait(false);
         return (new LivenessResult(machineId, true, proof.Claims.KeyClass, DateTimeOffset.FromUnixTimeMilliseconds(now),
             new ReportedFacts(true, facts.Serial, facts.HardwareUuid, facts.Model, facts.OsName, facts.OsVersion, facts.Hostname)), 200, null);

@@ -11,6 +11,9 @@ internal sealed class EnrolmentTokenRow
 
     public string? Grp { get; set; }
 
+    /// <summary>The weakest attestation level a machine may enrol with using this token; null: any.</summary>
+    public string? MinLevel { get; set; }
+
     public long CreatedAt { get; set; }
 
     public long Revoked { get; set; }

@@ -7,6 +7,20 @@ namespace Launcher.Fleet.Store;
 internal sealed class MachineStore
 {
     private const string Columns = "id, thumbprint, public_key, key_class, attestation_level, tpm_maker, attestation_detail, apple_serial, apple_udid, apple_os_version, apple_serial_match, apple_leaf_sha256, apple_attested_at, serial, hardware_uuid, model, os_name, os_version, hostname, grp, revoked, revoked_at, enrolled_at, last_seen, certificate, cert_serial, cert_not_after";
+    /// <summary>
+    /// The Apple serial comparison over the row as it now is, in SQL so that it is computed in the same statement
+    /// that reads the facts (no window for a stale result between a facts report and a certificate upload): null
+    /// without an Apple certificate; <c>not-attested</c> when the certificate carries no serial; <c>match</c> when
+    /// it equals the reported serial (trimmed); otherwise <c>mismatch</c>. The same rule as
+    /// <c>AppleAttestationVerifier.CompareSerial</c>.
+    /// </summary>
+    private const string SerialMatchSql = """
+        CASE WHEN apple_leaf_sha256 IS NULL THEN NULL
+             WHEN apple_serial IS NULL OR apple_serial = '' THEN 'not-attested'
+             WHEN serial IS NOT NULL AND apple_serial = TRIM(serial) THEN 'match'
+             ELSE 'mismatch' END
+        """;
+
     private readonly FleetDatabase _database;
 
     public MachineStore(FleetDatabase database)
@@ -75,15 +89,27 @@ internal sealed class MachineStore
             row,
             transaction);
 
-    /// <summary>Records a verified Apple MDA certificate's facts; false when there is no such machine. The
-    /// attestation level is never touched.</summary>
-    public async Task<bool> SetAppleAttestationAsync(string id, string? serial, string? udid, string? osVersion, string serialMatch, string leafSha256, long now, CancellationToken cancellationToken)
+    /// <summary>Records a verified Apple MDA certificate's facts and compares its serial with the reported one; the
+    /// comparison, or null when there is no such machine. The attestation level is never touched.</summary>
+    public async Task<string?> SetAppleAttestationAsync(string id, string? serial, string? udid, string? osVersion, string leafSha256, long now, CancellationToken cancellationToken)
     {
         await using DbConnection connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync(
-            "UPDATE machines SET apple_serial = @serial, apple_udid = @udid, apple_os_version = @osVersion, apple_serial_match = @serialMatch, apple_leaf_sha256 = @leafSha256, apple_attested_at = @now WHERE id = @id",
-            new { id, serial, udid, osVersion, serialMatch, leafSha256, now }).ConfigureAwait(false) == 1;
+        await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        int rows = await connection.ExecuteAsync(
+            "UPDATE machines SET apple_serial = @serial, apple_udid = @udid, apple_os_version = @osVersion, apple_leaf_sha256 = @leafSha256, apple_attested_at = @now WHERE id = @id",
+            new { id, serial, udid, osVersion, leafSha256, now },
+            transaction).ConfigureAwait(false);
+        string? match = rows == 1 ? await RecomputeSerialMatchAsync(connection, transaction, id).ConfigureAwait(false) : null;
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return match;
     }
+
+    /// <summary>
+    /// Compares the recorded Apple serial (if any) with the reported serial as the row now holds them and stores the
+    /// result; returns it (null without an Apple certificate). Called after every write of either side.
+    /// </summary>
+    public static Task<string?> RecomputeSerialMatchAsync(DbConnection connection, DbTransaction? transaction, string id) =>
+        connection.QuerySingleOrDefaultAsync<string?>($"UPDATE machines SET apple_serial_match = {SerialMatchSql} WHERE id = @id RETURNING apple_serial_match", new { id }, transaction);
 
     public async Task SetCertificateAsync(string id, string pem, string serial, long notAfter, CancellationToken cancellationToken)
     {
@@ -91,13 +117,19 @@ internal sealed class MachineStore
         await connection.ExecuteAsync("UPDATE machines SET certificate = @pem, cert_serial = @serial, cert_not_after = @notAfter WHERE id = @id", new { id, pem, serial, notAfter }).ConfigureAwait(false);
     }
 
-    /// <summary>Records freshly reported facts (still only reported) and the time they came.</summary>
-    public async Task UpdateFactsAsync(string id, Launcher.Contracts.Fleet.FleetFacts facts, long now, CancellationToken cancellationToken)
+    /// <summary>Records freshly reported facts (still only reported) and the time they came, and recompares an Apple
+    /// certificate's serial with the new reported serial; returns that comparison (null without a certificate).</summary>
+    public async Task<string?> UpdateFactsAsync(string id, Launcher.Contracts.Fleet.FleetFacts facts, long now, CancellationToken cancellationToken)
     {
         await using DbConnection connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(
             "UPDATE machines SET serial = @Serial, hardware_uuid = @HardwareUuid, model = @Model, os_name = @OsName, os_version = @OsVersion, hostname = @Hostname, last_seen = @now WHERE id = @id",
-            new { id, now, facts.Serial, facts.HardwareUuid, facts.Model, facts.OsName, facts.OsVersion, facts.Hostname }).ConfigureAwait(false);
+            new { id, now, facts.Serial, facts.HardwareUuid, facts.Model, facts.OsName, facts.OsVersion, facts.Hostname },
+            transaction).ConfigureAwait(false);
+        string? match = await RecomputeSerialMatchAsync(connection, transaction, id).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return match;
     }
 
     public async Task TouchAsync(string id, long now, CancellationToken cancellationToken)

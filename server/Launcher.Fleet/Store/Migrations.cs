@@ -111,5 +111,10 @@ internal static class Migrations
             ALTER TABLE machines ADD COLUMN apple_leaf_sha256 TEXT;
             ALTER TABLE machines ADD COLUMN apple_attested_at BIGINT;
             """),
+        (4, """
+            ALTER TABLE enrolment_tokens ADD COLUMN min_level TEXT;
+            ALTER TABLE admin_tokens ADD COLUMN last_used_at BIGINT;
+            ALTER TABLE admin_tokens ADD COLUMN revoked_at BIGINT;
+            """),
     ];
 }

@@ -13,11 +13,13 @@ namespace Launcher.Fleet.Web;
 internal sealed class ConsoleAuthFilter : IEndpointFilter
 {
     private readonly FleetContext _context;
+    private readonly Api.AdminTokenUsage _usage;
     private readonly ILogger _logger;
 
-    public ConsoleAuthFilter(FleetContext context, ILogger<ConsoleAuthFilter> logger)
+    public ConsoleAuthFilter(FleetContext context, Api.AdminTokenUsage usage, ILogger<ConsoleAuthFilter> logger)
     {
         _context = context;
+        _usage = usage;
         _logger = logger;
     }
 
@@ -31,6 +33,7 @@ internal sealed class ConsoleAuthFilter : IEndpointFilter
             return Results.Redirect(ConsoleEndpoints.LoginPath);
         }
 
+        await _usage.RecordAsync(session.AdminTokenId, http.RequestAborted).ConfigureAwait(false);
         Attach(http, session);
         return await next(context).ConfigureAwait(false);
     }

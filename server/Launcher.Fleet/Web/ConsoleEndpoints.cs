@@ -46,17 +46,42 @@ internal static class ConsoleEndpoints
         return LoginForm(new ConsoleView(http, antiforgery), http.Request.Query.ContainsKey("out") ? "You are signed out." : null, null, StatusCodes.Status200OK);
     }
 
-    private static async Task<IResult> LoginAsync(HttpContext http, FleetContext context, IAntiforgery antiforgery, ILogger<ConsoleView> logger)
+    private static async Task<IResult> LoginAsync(HttpContext http, FleetContext context, IAntiforgery antiforgery, SignInThrottle throttle, ILogger<ConsoleView> logger)
     {
+        string remote = http.Connection.RemoteIpAddress?.ToString() ?? "?";
+        (bool allowed, int retryAfter, TimeSpan delayIfFailed, bool locksOut) = throttle.Begin(http.Connection.RemoteIpAddress, context.NowMs);
+        if (!allowed)
+        {
+            Log.ConsoleSignInThrottled(logger, remote, retryAfter);
+            http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return new ConsoleView(http, antiforgery).Message(StatusCodes.Status429TooManyRequests, "Too many sign-in attempts",
+                $"Too many failed sign-ins came from your address ({remote}). Sign-in from it is refused for {Minutes(retryAfter)}; try again after that. Other addresses are not affected.",
+                LoginPath, "Back to sign-in");
+        }
+
         IFormCollection form = await http.Request.ReadFormAsync(http.RequestAborted).ConfigureAwait(false);
         string token = form["token"].ToString().Trim();
-        string remote = http.Connection.RemoteIpAddress?.ToString() ?? "?";
         string? adminId = token.Length == 0 ? null : await context.Tokens.FindAdminTokenAsync(token, http.RequestAborted).ConfigureAwait(false);
         if (adminId is null)
         {
             Log.ConsoleSignInRefused(logger, remote, token.Length == 0 ? "no token given" : "unknown or revoked admin token");
+            if (locksOut)
+            {
+                // Once per lockout, so the audit log grows by one entry per ten failures at most.
+                await context.Audit.AppendAsync(context.NowMs, "console", "console.sign-in-locked", null,
+                    $"{SignInThrottle.Key(http.Connection.RemoteIpAddress)} refused for {Minutes((int)context.Limits.SignInLockout.TotalSeconds)} after {context.Limits.SignInFailuresBeforeLockout} failed sign-ins", http.RequestAborted).ConfigureAwait(false);
+            }
+
+            if (delayIfFailed > TimeSpan.Zero)
+            {
+                // Slowed: an attempt beyond the first few in the window is answered late (a guesser gets fewer tries a second).
+                await Task.Delay(delayIfFailed, context.Time, http.RequestAborted).ConfigureAwait(false);
+            }
+
             return LoginForm(new ConsoleView(http, antiforgery), null, "That admin token is not valid (unknown or revoked). Create one with: launcher-fleet admin-token create", StatusCodes.Status401Unauthorized);
         }
+
+        throttle.Succeeded(http.Connection.RemoteIpAddress);
 
         long now = context.NowMs;
         TimeSpan lifetime = context.Limits.ConsoleSessionLifetime;
@@ -84,6 +109,8 @@ internal static class ConsoleEndpoints
         Log.ConsoleSignedOut(logger, session.AdminTokenId);
         return Results.Redirect(LoginPath + "?out=1");
     }
+
+    private static string Minutes(int seconds) => seconds < 120 ? $"{seconds} seconds" : $"{(seconds + 59) / 60} minutes";
 
     private static IResult LoginForm(ConsoleView view, string? info, string? error, int status)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Launcher.Fleet.Cli;
+using Launcher.Fleet.Policy;
 using Launcher.Fleet.Services;
 using Launcher.Fleet.Store;
 using Microsoft.AspNetCore.Antiforgery;
@@ -29,6 +30,7 @@ internal static class TokenPages
         var view = new ConsoleView(http, antiforgery) { Now = context.Time.GetUtcNow() };
         IFormCollection form = await http.Request.ReadFormAsync(http.RequestAborted).ConfigureAwait(false);
         string group = form["group"].ToString().Trim();
+        string minLevel = form["minLevel"].ToString().Trim();
         string? error = null;
         if (!int.TryParse(form["uses"], NumberStyles.None, CultureInfo.InvariantCulture, out int uses) || uses is < 1 or > 100_000)
         {
@@ -42,6 +44,10 @@ internal static class TokenPages
         {
             error = "The group must be at most 64 printable characters.";
         }
+        else if (minLevel.Length > 0 && !AttestationRank.IsRequirable(minLevel))
+        {
+            error = $"The minimum attestation level must be one of {string.Join(", ", AttestationRank.Requirable)}.";
+        }
 
         if (error is not null)
         {
@@ -50,8 +56,8 @@ internal static class TokenPages
 
         DurationParser.TryParse(form["expires"].ToString().Trim(), out TimeSpan lifetime);
         DateTimeOffset now = context.Time.GetUtcNow();
-        CreatedToken token = await context.Tokens.CreateEnrolmentTokenAsync(uses, now + lifetime, group.Length == 0 ? null : group, now.ToUnixTimeMilliseconds(), http.RequestAborted).ConfigureAwait(false);
-        await context.Audit.AppendAsync(now.ToUnixTimeMilliseconds(), session.Actor, "token.created", null, $"{token.Id}: {token.Uses} use(s), expires {token.ExpiresAt:O}, group {token.Group ?? "-"}", http.RequestAborted).ConfigureAwait(false);
+        CreatedToken token = await context.Tokens.CreateEnrolmentTokenAsync(uses, now + lifetime, group.Length == 0 ? null : group, minLevel.Length == 0 ? null : minLevel, now.ToUnixTimeMilliseconds(), http.RequestAborted).ConfigureAwait(false);
+        await context.Audit.AppendAsync(now.ToUnixTimeMilliseconds(), session.Actor, "token.created", null, FleetCommandLine.TokenCreatedDetail(token), http.RequestAborted).ConfigureAwait(false);
         Log.ConsoleTokenCreated(logger, token.Id, session.Actor);
         Html created = Html.Of($"""
             <div class="notice ok">Enrolment token <span class="mono">{token.Id}</span> created. Copy it now: it is stored hashed and is not shown again.</div>
@@ -87,21 +93,23 @@ internal static class TokenPages
                 : ConsoleView.Badge("active", "active");
             Html revoke = t.Revoked != 0 || t.ExpiresAt <= now || t.UsesLeft <= 0 ? Html.Empty
                 : view.Form($"{ConsoleEndpoints.Root}/tokens/{Uri.EscapeDataString(t.Id)}/revoke", Html.Of($"""<button type="submit" class="danger revoke-token">Revoke</button>"""), "inline");
-            return Html.Of($"""<tr data-token="{t.Id}"><td class="mono">{t.Id}</td><td>{state}</td><td>{t.UsesLeft}</td><td>{ConsoleView.Time(DateTimeOffset.FromUnixTimeMilliseconds(t.ExpiresAt))}</td><td>{t.Grp ?? "—"}</td><td>{ConsoleView.Time(DateTimeOffset.FromUnixTimeMilliseconds(t.CreatedAt))}</td><td>{revoke}</td></tr>""");
+            return Html.Of($"""<tr data-token="{t.Id}"><td class="mono">{t.Id}</td><td>{state}</td><td>{t.UsesLeft}</td><td>{ConsoleView.Time(DateTimeOffset.FromUnixTimeMilliseconds(t.ExpiresAt))}</td><td>{t.Grp ?? "—"}</td><td class="min-level">{t.MinLevel ?? "any"}</td><td>{ConsoleView.Time(DateTimeOffset.FromUnixTimeMilliseconds(t.CreatedAt))}</td><td>{revoke}</td></tr>""");
         }));
-        Html empty = Html.When(tokens.Count == 0, Html.Of($"""<tr><td colspan="7" class="muted">No enrolment tokens.</td></tr>"""));
+        Html empty = Html.When(tokens.Count == 0, Html.Of($"""<tr><td colspan="8" class="muted">No enrolment tokens.</td></tr>"""));
+        Html levels = Html.Join(AttestationRank.Requirable.Select(l => Html.Of($"""<option value="{l}">{l}</option>""")));
         Html form = view.Form(ConsoleEndpoints.Root + "/tokens", Html.Of($"""
             <label>Uses<input type="number" name="uses" id="uses" min="1" max="100000" value="1" required></label>
             <label>Expires in<input type="text" name="expires" id="expires" value="24h" required maxlength="16" pattern="[0-9]+[smhdSMHD]"></label>
             <label>Group (optional)<input type="text" name="group" id="group" maxlength="64"></label>
+            <label>Minimum attestation level<select name="minLevel" id="min-level"><option value="">any (the policy decides)</option>{levels}</select></label>
             <button type="submit" id="create-token">Create token</button>
             """), "inline");
         Html body = Html.Of($"""
             <h1>Enrolment tokens</h1>
             {notice}
             <div class="card"><h2>New token</h2>{form}</div>
-            <table id="tokens"><thead><tr><th>Token id</th><th>State</th><th>Uses left</th><th>Expires</th><th>Group</th><th>Created</th><th></th></tr></thead><tbody>{rows}{empty}</tbody></table>
-            <p class="muted">Secrets are stored hashed and never listed.</p>
+            <table id="tokens"><thead><tr><th>Token id</th><th>State</th><th>Uses left</th><th>Expires</th><th>Group</th><th>Min. level</th><th>Created</th><th></th></tr></thead><tbody>{rows}{empty}</tbody></table>
+            <p class="muted">Secrets are stored hashed and never listed. A token's minimum attestation level adds to the policy's: the strictest of the token's, the group's and the global minimum applies.</p>
             """);
         return view.Page("Tokens", "Tokens", body, status);
     }

@@ -93,10 +93,10 @@ internal sealed class FleetHarness : IAsyncDisposable
         return client;
     }
 
-    public async Task<string> CreateTokenAsync(int uses = 1, TimeSpan? lifetime = null, string? group = null)
+    public async Task<string> CreateTokenAsync(int uses = 1, TimeSpan? lifetime = null, string? group = null, string? minLevel = null)
     {
         DateTimeOffset now = DateTimeOffset.UtcNow;
-        CreatedToken token = await new TokenStore(Server.Context.Database).CreateEnrolmentTokenAsync(uses, now + (lifetime ?? TimeSpan.FromHours(1)), group, now.ToUnixTimeMilliseconds(), CancellationToken.None);
+        CreatedToken token = await new TokenStore(Server.Context.Database).CreateEnrolmentTokenAsync(uses, now + (lifetime ?? TimeSpan.FromHours(1)), group, minLevel, now.ToUnixTimeMilliseconds(), CancellationToken.None);
         return token.Token;
     }
 
