@@ -240,6 +240,40 @@ public sealed class DaemonSettingsTests
     }
 
     [Fact]
+    public void Read_FleetKeysFromManagedPreferences_TheNestedFleetDictionaryGivesCaFile()
+    {
+        using var directory = new TempDirectory();
+        using var certificates = new Fleet.TestCertificates();
+        string ca = directory.File("fleet-ca.pem");
+        File.WriteAllText(ca, certificates.CaPem);
+        File.SetUnixFileMode(ca, (UnixFileMode)0b110_100_100);
+        string plist = directory.File("com.launcher.daemon.plist");
+        File.WriteAllText(plist, $"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+            <plist version="1.0">
+            <dict>
+              <key>PayloadUUID</key><string>5B0A8E8F-3C33-4C4C-9E53-7F1B6E2B8C11</string>
+              <key>fleet</key>
+              <dict>
+                <key>server</key><string>https://fleet.example.com</string>
+                <key>enrolmentToken</key><string>lfe_managed_token_1234</string>
+                <key>caFile</key><string>{ca}</string>
+              </dict>
+            </dict>
+            </plist>
+            """);
+        File.SetUnixFileMode(plist, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        LayeredConfiguration config = ConfigurationLoader.Load(new ConfigurationRequest { ManagedPreferences = plist, AllowedOwner = ProcessIdentity.EffectiveUid }, DaemonConfigurationKeys.Schema);
+        (DaemonOptions options, _) = DaemonSettings.Read(config, dev: false, euid: ProcessIdentity.EffectiveUid);
+
+        Assert.True(options.FleetConfiguration.CanEnrol);
+        Assert.Equal(ca, options.FleetConfiguration.CaFile);
+        Assert.Equal(certificates.CaPem, options.FleetConfiguration.CaCertificatePem);
+    }
+
+    [Fact]
     public void Read_FleetCaFileWithoutServer_IsRefused()
     {
         var ex = Assert.Throws<ConfigurationException>(() => Read(new() { ["fleet:caFile"] = "/etc/launcher/fleet-ca.pem" }));
