@@ -14,10 +14,32 @@ internal static class FleetFormatter
         var text = new StringBuilder();
         if (!status.Enrolled)
         {
-            StatusFormatter.Line(text, "fleet", "not enrolled (launcherctl fleet enroll --server URL --token T)");
-            if (status.LastError is not null)
+            switch (status.ConfiguredState)
+            {
+                case FleetConfiguredStates.Enrolling:
+                    StatusFormatter.Line(text, "fleet", style.Warning("not enrolled yet") + ": enrolling with " + status.ConfiguredServer + " as configured (fleet:server, fleet:enrolmentToken)");
+                    break;
+                case FleetConfiguredStates.Refused:
+                    StatusFormatter.Line(text, "fleet", style.Bad("not enrolled: the configured enrolment was refused") + " by " + status.ConfiguredServer);
+                    StatusFormatter.Line(text, "refused", style.Bad(status.ConfiguredRefusal ?? "?") + (status.LastErrorCode is int code && status.ConfiguredRefusal == status.LastError ? $" [code {code.ToString(CultureInfo.InvariantCulture)}]" : string.Empty));
+                    StatusFormatter.Line(text, "to retry", "put a new token in fleet:enrolmentToken and restart launcherd, or run launcherctl fleet enroll (fleet leave --yes retries the configured one)");
+                    break;
+                case FleetConfiguredStates.NoToken:
+                    StatusFormatter.Line(text, "fleet", $"not enrolled (fleet:server is {status.ConfiguredServer}, without a token: launcherctl fleet enroll --server {status.ConfiguredServer} --token T)");
+                    break;
+                default:
+                    StatusFormatter.Line(text, "fleet", "not enrolled (launcherctl fleet enroll --server URL --token T)");
+                    break;
+            }
+
+            if (status.LastError is not null && status.ConfiguredState != FleetConfiguredStates.Refused)
             {
                 StatusFormatter.Line(text, "last error", style.Bad(Error(status)));
+            }
+
+            if (status.ConfiguredState == FleetConfiguredStates.Enrolling && status.NextAttemptAt is DateTimeOffset nextEnrol)
+            {
+                StatusFormatter.Line(text, "next try", Stamp(nextEnrol));
             }
 
             return text.ToString();
@@ -25,6 +47,11 @@ internal static class FleetFormatter
 
         StatusFormatter.Line(text, "fleet", Summary(status, style, now));
         StatusFormatter.Line(text, "server", status.Server + (status.CaPinned ? " (pinned CA)" : " (system trust)"));
+        if (status.ConfiguredState == FleetConfiguredStates.OtherServer)
+        {
+            StatusFormatter.Line(text, "configured", style.Warning($"fleet:server is {status.ConfiguredServer}, not {status.Server}") + "; the machine stays with " + status.Server + " (launcherctl fleet leave --yes, and it enrols with the configured server)");
+        }
+
         StatusFormatter.Line(text, "machine id", status.MachineId ?? "?");
         StatusFormatter.Line(text, "spiffe id", status.SpiffeId ?? "?");
         if (status.CertificateNotAfter is DateTimeOffset notAfter)
@@ -53,7 +80,12 @@ internal static class FleetFormatter
     {
         if (!status.Enrolled)
         {
-            return "not enrolled";
+            return status.ConfiguredState switch
+            {
+                FleetConfiguredStates.Enrolling => "not enrolled yet: enrolling with " + status.ConfiguredServer + " as configured" + (status.LastError is null ? string.Empty : " (last try: " + Error(status) + ")"),
+                FleetConfiguredStates.Refused => style.Bad("not enrolled: " + status.ConfiguredServer + " refused the configured enrolment: " + status.ConfiguredRefusal),
+                _ => "not enrolled",
+            };
         }
 
         string since = status.Since is DateTimeOffset at ? " for " + StatusFormatter.FormatDuration((now - at).TotalSeconds) : string.Empty;

@@ -86,7 +86,8 @@ internal static class DaemonHost
             sp.GetRequiredService<FleetLinkOptions>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<FleetLink>>(),
-            sp.GetRequiredService<FleetMachineId>()));
+            sp.GetRequiredService<FleetMachineId>(),
+            settings: sp.GetRequiredService<Configuration.FleetSettings>()));
         builder.Services.AddSingleton<MethodRegistry>();
         builder.Services.AddHostedService<IdentityStartup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NotificationService>());

@@ -155,6 +155,15 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 416, Level = LogLevel.Error, Message = "Fleet link: an attempt failed unexpectedly; the link retries later")]
     public static partial void FleetLinkFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 417, Level = LogLevel.Information, Message = "Fleet link: not enrolled; enrolling with {Server} as configured (fleet:server, fleet:enrolmentToken), attempt {Attempt}")]
+    public static partial void FleetAutoEnrolling(ILogger logger, string server, int attempt);
+
+    [LoggerMessage(EventId = 418, Level = LogLevel.Warning, Message = "Fleet link: {Server} refused the configured enrolment: {Reason}. No more automatic attempts until launcherd restarts with a new fleet:enrolmentToken, or an admin runs `launcherctl fleet leave --yes` or `launcherctl fleet enroll`")]
+    public static partial void FleetConfiguredEnrolmentRefused(ILogger logger, string server, string reason);
+
+    [LoggerMessage(EventId = 419, Level = LogLevel.Warning, Message = "Fleet link: fleet:server is {Configured} but the machine is enrolled with {Server}; the link stays with it (run `launcherctl fleet leave --yes` to enrol with the configured server)")]
+    public static partial void FleetConfiguredServerMismatch(ILogger logger, string configured, string server);
     [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Refused the user-key proof of uid {Uid}: {Reason}")]
     public static partial void UserKeyProofRefused(ILogger logger, uint uid, string reason);
 

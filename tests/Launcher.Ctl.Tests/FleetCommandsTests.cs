@@ -100,6 +100,75 @@ public sealed class FleetCommandsTests
     }
 
     [Fact]
+    public void Status_ConfiguredEnrolmentRefused_SaysSoAndWhy()
+    {
+        const string Reason = "The fleet server refused the enrolment: The enrolment token is unknown, expired, used up or revoked. (InvalidToken, code 2002).";
+        var daemon = new RpcHandlerTable().Add(Methods.FleetStatus, (_, _, _) => ValueTask.FromResult(new FleetLinkStatus
+        {
+            Enrolled = false,
+            Connected = false,
+            LastError = Reason,
+            LastErrorCode = FleetErrorCodes.InvalidToken,
+            ConfiguredServer = "https://fleet.example",
+            ConfiguredState = FleetConfiguredStates.Refused,
+            ConfiguredRefusal = Reason,
+        }));
+        var harness = new CtlHarness(daemon);
+
+        int exit = harness.Run("fleet", "status");
+
+        Assert.Equal(CtlExitCodes.Ok, exit);
+        string output = harness.Out.ToString();
+        Assert.Contains("not enrolled: the configured enrolment was refused by https://fleet.example", output, StringComparison.Ordinal);
+        Assert.Contains("InvalidToken", output, StringComparison.Ordinal);
+        Assert.Contains("[code 2002]", output, StringComparison.Ordinal);
+        Assert.Contains("fleet:enrolmentToken", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Status_ConfiguredEnrolling_ShowsTheServerTheLastTryAndTheNextOne()
+    {
+        var daemon = new RpcHandlerTable().Add(Methods.FleetStatus, (_, _, _) => ValueTask.FromResult(new FleetLinkStatus
+        {
+            Enrolled = false,
+            Connected = false,
+            LastError = "The connection to https://fleet.example failed: Connection refused",
+            NextAttemptAt = DateTimeOffset.UtcNow.AddSeconds(30),
+            ConfiguredServer = "https://fleet.example",
+            ConfiguredState = FleetConfiguredStates.Enrolling,
+        }));
+        var harness = new CtlHarness(daemon);
+
+        int exit = harness.Run("fleet", "status");
+
+        Assert.Equal(CtlExitCodes.Ok, exit);
+        string output = harness.Out.ToString();
+        Assert.Contains("not enrolled yet: enrolling with https://fleet.example as configured", output, StringComparison.Ordinal);
+        Assert.Contains("Connection refused", output, StringComparison.Ordinal);
+        Assert.Contains("next try", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Status_EnrolledWithAnotherServerThanConfigured_SaysSo()
+    {
+        var daemon = new RpcHandlerTable().Add(Methods.FleetStatus, (_, _, _) => ValueTask.FromResult(new FleetLinkStatus
+        {
+            Enrolled = true,
+            Connected = true,
+            Server = "https://old.example",
+            MachineId = "m-9",
+            ConfiguredServer = "https://new.example",
+            ConfiguredState = FleetConfiguredStates.OtherServer,
+        }));
+        var harness = new CtlHarness(daemon);
+
+        int exit = harness.Run("fleet", "status");
+
+        Assert.Equal(CtlExitCodes.Ok, exit);
+        Assert.Contains("fleet:server is https://new.example, not https://old.example", harness.Out.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Status_Json_IsTheDaemonsObject()
     {
         var daemon = new RpcHandlerTable().Add(Methods.FleetStatus, (_, _, _) => ValueTask.FromResult(new FleetLinkStatus { Enrolled = false, Connected = false }));

@@ -22,7 +22,7 @@ internal sealed class DaemonHarness : IAsyncDisposable
     private readonly List<JsonRpcConnection> _connections = [];
     private readonly bool _ownsDirectory;
 
-    public DaemonHarness(TempDirectory? directory = null, bool allowUserKeyFallback = false, MachineFactsInfo? facts = null, FleetLinkOptions? fleet = null, TimeProvider? fleetTime = null, IReadOnlyList<uint>? userKeyUids = null, Func<uint?>? consoleUser = null)
+    public DaemonHarness(TempDirectory? directory = null, bool allowUserKeyFallback = false, MachineFactsInfo? facts = null, FleetLinkOptions? fleet = null, TimeProvider? fleetTime = null, IReadOnlyList<uint>? userKeyUids = null, Func<uint?>? consoleUser = null, Launcher.Daemon.Configuration.FleetSettings? fleetSettings = null, Microsoft.Extensions.Logging.ILogger<FleetLink>? fleetLogger = null)
     {
         _ownsDirectory = directory is null;
         Directory = directory ?? new TempDirectory();
@@ -51,8 +51,9 @@ internal sealed class DaemonHarness : IAsyncDisposable
             Store,
             Options.Fleet,
             fleetTime ?? TimeProvider.System,
-            NullLogger<FleetLink>.Instance,
-            MachineId);
+            fleetLogger ?? NullLogger<FleetLink>.Instance,
+            MachineId,
+            settings: fleetSettings);
         Registry = new MethodRegistry(
             [
                 new StatusMethods(new DaemonInfo(TimeProvider.System), Options, Sessions, Store, Identity, TimeProvider.System, Fleet),

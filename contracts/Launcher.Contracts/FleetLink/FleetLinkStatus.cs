@@ -42,4 +42,16 @@ public sealed record FleetLinkStatus
 
     /// <summary>Notification outcomes waiting to be reported to the server.</summary>
     public int PendingOutcomes { get; init; }
+
+    /// <summary>The server the daemon's configuration names (<c>fleet:server</c>, normalised); null when none is
+    /// configured.</summary>
+    public string? ConfiguredServer { get; init; }
+
+    /// <summary>How the enrolment the configuration asks for stands: one of <see cref="FleetConfiguredStates"/>;
+    /// null when no server is configured.</summary>
+    public string? ConfiguredState { get; init; }
+
+    /// <summary>Why the server refused the configured enrolment (when <see cref="ConfiguredState"/> is
+    /// <see cref="FleetConfiguredStates.Refused"/>), safe to show; the token never appears in it.</summary>
+    public string? ConfiguredRefusal { get; init; }
 }

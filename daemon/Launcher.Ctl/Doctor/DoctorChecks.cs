@@ -1,5 +1,6 @@
 using System.Globalization;
 using Launcher.Contracts;
+using Launcher.Contracts.FleetLink;
 using Launcher.Contracts.Identity;
 using Launcher.Contracts.Status;
 
@@ -204,12 +205,35 @@ internal static class DoctorChecks
 
         if (!fleet.Enrolled)
         {
-            return DoctorCheck.Skip(FleetName, fleet.Server is null ? "not enrolled" : $"not enrolled with {fleet.Server}", "enrol with an enrolment token from the fleet admin (fleet:enrolmentToken)");
+            return fleet.ConfiguredState switch
+            {
+                FleetConfiguredStates.Enrolling => DoctorCheck.Warn(
+                    FleetName,
+                    $"configured, enrolling: not enrolled with {fleet.ConfiguredServer} yet{(fleet.LastError is null ? string.Empty : "; last try: " + fleet.LastError)}",
+                    $"the daemon retries by itself; if this lasts, check the network path to {fleet.ConfiguredServer}, fleet:caFile and the daemon's log"),
+                FleetConfiguredStates.Refused => DoctorCheck.Fail(
+                    FleetName,
+                    $"configured, refused: {fleet.ConfiguredServer} refused the configured enrolment: {fleet.ConfiguredRefusal ?? fleet.LastError ?? "no reason given"}",
+                    "ask the fleet admin for a new enrolment token, put it in fleet:enrolmentToken and restart launcherd (or run launcherctl fleet enroll); launcherctl fleet leave --yes retries the configured one"),
+                FleetConfiguredStates.NoToken => DoctorCheck.Skip(
+                    FleetName,
+                    $"not enrolled; fleet:server is {fleet.ConfiguredServer} without fleet:enrolmentToken",
+                    $"launcherctl fleet enroll --server {fleet.ConfiguredServer} --token T, or set fleet:enrolmentToken"),
+                _ => DoctorCheck.Skip(FleetName, fleet.Server is null ? "not enrolled" : $"not enrolled with {fleet.Server}", "enrol with an enrolment token from the fleet admin (fleet:enrolmentToken)"),
+            };
         }
 
         if (fleet.CertificateExpiresAt is DateTimeOffset expires && expires <= now)
         {
             return DoctorCheck.Fail(FleetName, $"the machine certificate expired {expires:u}", "check the fleet link's log; the daemon renews it while connected");
+        }
+
+        if (fleet.ConfiguredState == FleetConfiguredStates.OtherServer)
+        {
+            return DoctorCheck.Warn(
+                FleetName,
+                $"enrolled with another server than configured: enrolled with {fleet.Server} ({(fleet.Connected ? "connected" : "not connected")}), but fleet:server is {fleet.ConfiguredServer}",
+                $"to move to {fleet.ConfiguredServer}: launcherctl fleet leave --yes (the daemon then enrols with fleet:enrolmentToken); to stay: set fleet:server to {fleet.Server}");
         }
 
         if (!fleet.Connected)

@@ -8,7 +8,11 @@ namespace Launcher.Ctl.Doctor;
 /// after the fleet link: <c>{"server": "https://…", "enrolled": true, "connected": true, "machineId": "…",
 /// "certificateNotAfter": "2026-12-01T00:00:00Z", "lastError": "…"}</c> (the <c>fleet/status</c> result). Absent: this daemon has no fleet link.
 /// </summary>
-internal sealed record FleetFacts(string? Server, bool Enrolled, bool Connected, string? MachineId, DateTimeOffset? CertificateExpiresAt, string? LastError)
+/// <remarks>
+/// <c>configuredServer</c>, <c>configuredState</c> and <c>configuredRefusal</c> say how the enrolment the daemon's
+/// configuration asks for stands (absent from older daemons).
+/// </remarks>
+internal sealed record FleetFacts(string? Server, bool Enrolled, bool Connected, string? MachineId, DateTimeOffset? CertificateExpiresAt, string? LastError, string? ConfiguredServer = null, string? ConfiguredState = null, string? ConfiguredRefusal = null)
 {
     public static FleetFacts? FromStatus(JsonElement status)
     {
@@ -24,7 +28,16 @@ internal sealed record FleetFacts(string? Server, bool Enrolled, bool Connected,
             expires = parsed;
         }
 
-        return new FleetFacts(String(fleet, "server"), Bool(fleet, "enrolled"), Bool(fleet, "connected"), String(fleet, "machineId"), expires, String(fleet, "lastError"));
+        return new FleetFacts(
+            String(fleet, "server"),
+            Bool(fleet, "enrolled"),
+            Bool(fleet, "connected"),
+            String(fleet, "machineId"),
+            expires,
+            String(fleet, "lastError"),
+            String(fleet, "configuredServer"),
+            String(fleet, "configuredState"),
+            String(fleet, "configuredRefusal"));
     }
 
     private static string? String(JsonElement o, string name) =>

@@ -20,6 +20,7 @@ internal static class DaemonConfigurationKeys
     public const string LogLevel = "logLevel";
     public const string FleetServer = "fleet:server";
     public const string FleetEnrolmentToken = "fleet:enrolmentToken";
+    public const string FleetCaFile = "fleet:caFile";
     public const string LimitsMaxMessageBytes = "limits:maxMessageBytes";
     public const string LimitsMaxRequestsInFlight = "limits:maxRequestsInFlight";
     public const string LimitsMaxConnections = "limits:maxConnections";
@@ -30,7 +31,7 @@ internal static class DaemonConfigurationKeys
     public static ConfigurationSchema Schema { get; } = new(
         [
             Socket, StateDir, KeyStore, TpmTcti, AllowUserKeyFallback, UserKeyUids, ClientRequirement, RedeliverySeconds,
-            NotificationLifetimeSeconds, LogLevel, FleetServer, FleetEnrolmentToken, LimitsMaxMessageBytes,
+            NotificationLifetimeSeconds, LogLevel, FleetServer, FleetEnrolmentToken, FleetCaFile, LimitsMaxMessageBytes,
             LimitsMaxRequestsInFlight, LimitsMaxConnections, LimitsMaxConnectionsPerUid, LimitsIdleTimeoutSeconds,
             LimitsCallTimeoutSeconds,
         ],

@@ -53,7 +53,7 @@ internal static class DaemonSettings
             ExtraAdminUid = dev ? euid : null,
             ClientRequirement = config.GetString(DaemonConfigurationKeys.ClientRequirement),
             Limits = ReadLimits(config),
-            FleetConfiguration = ReadFleet(config),
+            FleetConfiguration = ReadFleet(config, euid),
             UserKeyUids = ReadUids(config),
             ConfigurationFile = configurationFile,
         };
@@ -121,12 +121,18 @@ internal static class DaemonSettings
         return uids;
     }
 
-    private static FleetSettings ReadFleet(LayeredConfiguration config)
+    private static FleetSettings ReadFleet(LayeredConfiguration config, uint euid)
     {
         string? server = config.GetString(DaemonConfigurationKeys.FleetServer, 2048);
         string? token = config.GetString(DaemonConfigurationKeys.FleetEnrolmentToken, MaxTokenLength);
+        string? caFile = config.GetAbsolutePath(DaemonConfigurationKeys.FleetCaFile);
         if (server is null)
         {
+            if (caFile is not null)
+            {
+                throw config.Invalid(DaemonConfigurationKeys.FleetCaFile, "a fleet CA needs fleet:server too");
+            }
+
             return token is null
                 ? FleetSettings.None
                 : throw config.Invalid(DaemonConfigurationKeys.FleetEnrolmentToken, "an enrolment token needs fleet:server too");
@@ -140,7 +146,8 @@ internal static class DaemonSettings
             throw config.Invalid(DaemonConfigurationKeys.FleetEnrolmentToken, $"must be {MinTokenLength} to {MaxTokenLength} printable ASCII characters without spaces");
         }
 
-        return new FleetSettings { Server = normalised, EnrolmentToken = token };
+        string? caPem = caFile is null ? null : FleetCaFile.Read(caFile, euid, reason => config.Invalid(DaemonConfigurationKeys.FleetCaFile, reason));
+        return new FleetSettings { Server = normalised, EnrolmentToken = token, CaFile = caFile, CaCertificatePem = caPem };
     }
 
     /// <summary>https://host[:port], lower-case host, default port omitted (what the fleet protocol's <c>aud</c> uses).</summary>

@@ -22,6 +22,20 @@ internal static class FleetErrors
         _ => null,
     };
 
+    /// <summary>
+    /// True for a server's answer to an enrolment that the same attempt would get again: the token is unknown,
+    /// expired, used up or revoked; the proof failed a check (wrong audience, a clock far off); the machine is revoked
+    /// or unknown; the evidence or the attestation level was refused. Everything else (no answer, TLS, timeouts,
+    /// Overloaded, a nonce that expired, a channel binding that a middlebox on this network broke, a code this daemon
+    /// does not know) may pass on a later attempt.
+    /// </summary>
+    public static bool IsDefinitiveRefusal(int? code) => code is FleetErrorCodes.InvalidToken
+        or FleetErrorCodes.InvalidProof
+        or FleetErrorCodes.MachineRevoked
+        or FleetErrorCodes.UnknownMachine
+        or FleetErrorCodes.AttestationFailed
+        or FleetErrorCodes.PolicyRefused;
+
     /// <summary>What went wrong in <paramref name="call"/>; null for an exception that is not a link failure.</summary>
     public static FleetLinkException? From(Exception exception, string call, FleetServerUrl server) => exception switch
     {

@@ -6,6 +6,7 @@ using Launcher.Contracts;
 using Launcher.Contracts.Fleet;
 using Launcher.Contracts.FleetLink;
 using Launcher.Contracts.Identity;
+using Launcher.Daemon.Configuration;
 using Launcher.Daemon.Identity;
 using Launcher.Daemon.Notifications;
 using Launcher.Rpc;
@@ -18,7 +19,9 @@ namespace Launcher.Daemon.Fleet;
 /// The daemon's one outbound connection to its fleet server (docs/fleet-protocol.md). While enrolled it connects,
 /// authenticates with a channel-bound machine proof, serves the server's calls, reports notification outcomes from
 /// the durable queue, and renews the machine certificate at half-life; when the connection fails it waits with
-/// jittered exponential backoff (or the server's "retry after") and tries again. Nothing here blocks the local API.
+/// jittered exponential backoff (or the server's "retry after") and tries again. While not enrolled, with a server and
+/// a token in the configuration (<see cref="FleetSettings"/>), it enrols itself the same way <c>fleet/enroll</c> does,
+/// retrying what retrying can fix and stopping at a definitive refusal. Nothing here blocks the local API.
 /// </summary>
 internal sealed class FleetLink : BackgroundService
 {
@@ -53,6 +56,10 @@ internal sealed class FleetLink : BackgroundService
     private bool _restartNow;
     private IReadOnlyList<string> _lastGrants = [];
     private (string? Level, string? Maker) _lastAttestation;
+    private readonly FleetSettings _settings;
+    private readonly FleetServerUrl? _configured;
+    private string? _refusal;
+    private string? _mismatchLogged;
 
     public FleetLink(
         FleetStateStore stateStore,
@@ -64,7 +71,8 @@ internal sealed class FleetLink : BackgroundService
         TimeProvider time,
         ILogger<FleetLink> logger,
         FleetMachineId? machineId = null,
-        Random? random = null)
+        Random? random = null,
+        FleetSettings? settings = null)
     {
         _stateStore = stateStore;
         _connector = connector;
@@ -75,6 +83,8 @@ internal sealed class FleetLink : BackgroundService
         _time = time;
         _logger = logger;
         _machineId = machineId ?? new FleetMachineId();
+        _settings = settings ?? FleetSettings.None;
+        _configured = _settings.Server is Uri configured && FleetServerUrl.TryParse(configured.ToString(), out FleetServerUrl? url, out _) ? url : null;
         _backoff = new FleetBackoff(random ?? Random.Shared, options.BackoffInitial, options.BackoffMax, options.FirstDelayMax);
         _handlers = new RpcHandlerTable()
             .Add(FleetMethods.MachineFacts, (context, request, cancellationToken) => MachineFactsAsync(context))
@@ -104,10 +114,31 @@ internal sealed class FleetLink : BackgroundService
                 LastError = _lastError,
                 LastErrorCode = _lastErrorCode,
                 NextAttemptAt = _connected ? null : _nextAttemptAt,
+                ConfiguredServer = _configured?.Audience,
+                ConfiguredState = ConfiguredStateLocked(enrolment),
+                ConfiguredRefusal = enrolment is null ? _refusal : null,
             };
         }
 
         return status with { PendingOutcomes = PendingOutcomes() };
+    }
+
+    /// <summary>How the enrolment the configuration asks for stands (<see cref="FleetConfiguredStates"/>).</summary>
+    private string? ConfiguredStateLocked(FleetEnrolment? enrolment)
+    {
+        if (_configured is null)
+        {
+            return null;
+        }
+
+        if (enrolment is not null)
+        {
+            return enrolment.Server == _configured.Audience ? FleetConfiguredStates.Enrolled : FleetConfiguredStates.OtherServer;
+        }
+
+        return _refusal is not null ? FleetConfiguredStates.Refused
+            : _settings.EnrolmentToken is null ? FleetConfiguredStates.NoToken
+            : FleetConfiguredStates.Enrolling;
     }
 
     /// <summary>
@@ -157,24 +188,15 @@ internal sealed class FleetLink : BackgroundService
         FleetEnrolment? current = TryLoad()?.Enrolment;
         if (current is not null && current.Server != server.Audience)
         {
-            throw new RpcException(ErrorCodes.Conflict, $"This machine is enrolled with {current.Server}; run `launcherctl fleet leave --yes` first.");
+            throw Enrolled(current);
         }
 
         EcPublicKey key = _identity.PublicKey()
             ?? throw new RpcException(ErrorCodes.IdentityUnavailable, "The machine identity is not ready; `launcherctl status` says why.");
 
-        await _enrolLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            FleetEnrolment enrolment = await EnrollOverLinkAsync(server, pinned, request, key, cancellationToken).ConfigureAwait(false);
-            lock (_lock)
-            {
-                SetEnrolmentLocked(enrolment);
-                _lastError = null;
-                _lastErrorCode = null;
-            }
-
-            Log.FleetEnrolled(_logger, enrolment.Server, enrolment.MachineId, enrolment.SpiffeId, enrolment.NotAfter);
+            FleetEnrolment enrolment = (await EnrolLockedAsync(server, pinned, request, key, automatic: false, cancellationToken).ConfigureAwait(false))!;
             RequestRestart();
             return new FleetEnrollResult
             {
@@ -193,10 +215,113 @@ internal sealed class FleetLink : BackgroundService
             Log.FleetEnrolFailed(_logger, server.Audience, ex.Message);
             throw new RpcException(ex.ServerCode ?? ErrorCodes.FleetUnreachable, ex.Message);
         }
+    }
+
+    private static RpcException Enrolled(FleetEnrolment current) =>
+        new(ErrorCodes.Conflict, $"This machine is enrolled with {current.Server}; run `launcherctl fleet leave --yes` first.");
+
+    /// <summary>
+    /// The one enrolment path (<c>fleet/enroll</c> and the configured enrolment): under the enrol lock, so two never
+    /// run at once. A manual enrolment with another server than the stored one is a conflict; an automatic one
+    /// returns null when the machine got enrolled meanwhile (an admin was quicker).
+    /// </summary>
+    private async Task<FleetEnrolment?> EnrolLockedAsync(FleetServerUrl server, X509Certificate2Collection? pinned, FleetEnrollParams request, EcPublicKey key, bool automatic, CancellationToken cancellationToken)
+    {
+        await _enrolLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            FleetEnrolment? current = TryLoad()?.Enrolment;
+            if (current is not null && (automatic || current.Server != server.Audience))
+            {
+                return automatic ? null : throw Enrolled(current);
+            }
+
+            FleetEnrolment enrolment = await EnrollOverLinkAsync(server, pinned, request, key, cancellationToken).ConfigureAwait(false);
+            lock (_lock)
+            {
+                SetEnrolmentLocked(enrolment);
+                _lastError = null;
+                _lastErrorCode = null;
+                _nextAttemptAt = null;
+                _refusal = null;
+            }
+
+            Log.FleetEnrolled(_logger, enrolment.Server, enrolment.MachineId, enrolment.SpiffeId, enrolment.NotAfter);
+            return enrolment;
+        }
         finally
         {
             _enrolLock.Release();
         }
+    }
+
+    /// <summary>
+    /// One attempt at the enrolment the configuration asks for. Returns the wait before the next attempt after a
+    /// failure that retrying may fix (the link's jittered backoff, or the server's "retry after"); null after a
+    /// success, a definitive refusal (recorded, logged once, no more attempts) or when the machine got enrolled
+    /// meanwhile.
+    /// </summary>
+    private async Task<TimeSpan?> AutoEnrolAsync(FleetServerUrl server, CancellationToken stoppingToken)
+    {
+        TimeSpan? retryAfter = null;
+        Log.FleetAutoEnrolling(_logger, server.Audience, _backoff.Attempt + 1);
+        try
+        {
+            X509Certificate2Collection? pinned = _settings.CaCertificatePem is string pem ? FleetStateStore.ParseCa(pem) : null;
+            if (_identity.PublicKey() is not EcPublicKey key)
+            {
+                throw new FleetLinkException("The machine identity is not ready yet (`launcherctl status` says why); the configured enrolment waits for it.");
+            }
+
+            var request = new FleetEnrollParams { Server = server.Audience, Token = _settings.EnrolmentToken!, CaCertificatePem = _settings.CaCertificatePem };
+            if (await EnrolLockedAsync(server, pinned, request, key, automatic: true, stoppingToken).ConfigureAwait(false) is not null)
+            {
+                _backoff.Reset();
+            }
+
+            return null;
+        }
+        catch (FleetLinkException ex) when (FleetErrors.IsDefinitiveRefusal(ex.ServerCode))
+        {
+            lock (_lock)
+            {
+                _refusal = ex.Message;
+                _nextAttemptAt = null;
+            }
+
+            SetError(ex.Message, ex.ServerCode, disconnected: true);
+            Log.FleetConfiguredEnrolmentRefused(_logger, server.Audience, ex.Message);
+            return null;
+        }
+        catch (FleetLinkException ex)
+        {
+            SetError(ex.Message, ex.ServerCode, disconnected: true);
+            retryAfter = ex.RetryAfter;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested && ex is not OperationCanceledException)
+        {
+            // TPM evidence, the facts, the disk: logged with its detail, retried with backoff like a network failure.
+            Log.FleetLinkFailed(_logger, ex);
+            SetError("The configured enrolment failed unexpectedly; see the daemon's log.", null, disconnected: true);
+        }
+
+        if (stoppingToken.IsCancellationRequested)
+        {
+            return null;
+        }
+
+        TimeSpan delay = _backoff.NextDelay(retryAfter);
+        lock (_lock)
+        {
+            _nextAttemptAt = _time.GetUtcNow() + delay;
+            Log.FleetAttemptFailed(_logger, server.Audience, _lastError ?? "enrolment failed", delay.TotalSeconds);
+        }
+
+        return delay;
     }
 
     /// <summary>Forgets the server, the pinned CA and the machine certificate; the open connection is closed.</summary>
@@ -210,6 +335,11 @@ internal sealed class FleetLink : BackgroundService
             _lastError = null;
             _lastErrorCode = null;
             _nextAttemptAt = null;
+
+            // The configuration still says the machine belongs to its fleet: a configured token enrols it again
+            // (docs/configuration.md); a refusal is forgotten, so leave is also how an admin retries one by hand.
+            _refusal = null;
+            _mismatchLogged = null;
         }
 
         if (enrolment is not null)
@@ -243,6 +373,15 @@ internal sealed class FleetLink : BackgroundService
             {
                 Log.FleetStateUnusable(_logger, ex.Message);
                 SetError(ex.Message + " Run `launcherctl fleet enroll` again.", null, disconnected: true);
+                if (_settings.CanEnrol)
+                {
+                    // Not overwritten by the configured enrolment: an admin looks first (leave, then it enrols).
+                    lock (_lock)
+                    {
+                        _refusal = ex.Message + " The configured enrolment waits: run `launcherctl fleet leave --yes` and it enrols again.";
+                    }
+                }
+
                 await WaitAsync(Timeout.InfiniteTimeSpan, stoppingToken).ConfigureAwait(false);
                 continue;
             }
@@ -255,9 +394,25 @@ internal sealed class FleetLink : BackgroundService
             if (state is null)
             {
                 SetDisconnected(null);
-                await WaitAsync(Timeout.InfiniteTimeSpan, stoppingToken).ConfigureAwait(false);
+                bool enrol;
+                lock (_lock)
+                {
+                    enrol = _configured is not null && _settings.EnrolmentToken is not null && _refusal is null;
+                }
+
+                if (enrol && await AutoEnrolAsync(_configured!, stoppingToken).ConfigureAwait(false) is TimeSpan retry)
+                {
+                    await WaitAsync(retry, stoppingToken).ConfigureAwait(false);
+                }
+                else if (!enrol)
+                {
+                    await WaitAsync(Timeout.InfiniteTimeSpan, stoppingToken).ConfigureAwait(false);
+                }
+
                 continue;
             }
+
+            CheckConfiguredServer(state);
 
             string? thumbprint = _identity.PublicKey()?.Thumbprint;
             if (thumbprint is not null && thumbprint != state.Enrolment.KeyThumbprint)
@@ -329,6 +484,27 @@ internal sealed class FleetLink : BackgroundService
         }
 
         SetDisconnected("the daemon is stopping");
+    }
+
+    /// <summary>Enrolled with another server than the configured one: said once in the log, and in every status.</summary>
+    private void CheckConfiguredServer(FleetState state)
+    {
+        if (_configured is null || state.Server.Audience == _configured.Audience)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (_mismatchLogged == state.Server.Audience)
+            {
+                return;
+            }
+
+            _mismatchLogged = state.Server.Audience;
+        }
+
+        Log.FleetConfiguredServerMismatch(_logger, _configured.Audience, state.Server.Audience);
     }
 
     private async Task<FleetEnrolment> EnrollOverLinkAsync(FleetServerUrl server, X509Certificate2Collection? pinned, FleetEnrollParams request, EcPublicKey key, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Launcher.Contracts.FleetLink;
 using Launcher.Contracts.Identity;
 using Launcher.Contracts.Status;
 using Launcher.Ctl.Doctor;
@@ -120,6 +121,59 @@ public sealed class DoctorChecksTests
         Assert.Equal(DoctorStatus.Warn, DoctorChecks.Fleet(status, new FleetFacts("https://f", true, true, "m", s_now.AddHours(5), null), s_now).Status);
         Assert.Equal(DoctorStatus.Skip, DoctorChecks.Fleet(status, new FleetFacts("https://f", false, false, null, null, null), s_now).Status);
         Assert.Equal("not enrolled (this daemon has no fleet link)", DoctorChecks.Fleet(status, null, s_now).Summary);
+    }
+
+    [Fact]
+    public void Fleet_Configured_Enrolling_Warns_WithTheLastTry()
+    {
+        var fleet = new FleetFacts(null, false, false, null, null, "The connection to https://f.example failed: refused", "https://f.example", FleetConfiguredStates.Enrolling);
+
+        DoctorCheck check = DoctorChecks.Fleet(Samples.Status(), fleet, s_now);
+
+        Assert.Equal(DoctorStatus.Warn, check.Status);
+        Assert.StartsWith("configured, enrolling", check.Summary, StringComparison.Ordinal);
+        Assert.Contains("https://f.example", check.Summary, StringComparison.Ordinal);
+        Assert.Contains("failed: refused", check.Summary, StringComparison.Ordinal);
+        Assert.Contains("retries by itself", check.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fleet_Configured_Refused_FailsWithTheReason()
+    {
+        const string Reason = "The fleet server refused the enrolment: The enrolment token is unknown, expired, used up or revoked. (InvalidToken, code 2002).";
+        var fleet = new FleetFacts(null, false, false, null, null, Reason, "https://f.example", FleetConfiguredStates.Refused, Reason);
+
+        DoctorCheck check = DoctorChecks.Fleet(Samples.Status(), fleet, s_now);
+
+        Assert.Equal(DoctorStatus.Fail, check.Status);
+        Assert.StartsWith("configured, refused: ", check.Summary, StringComparison.Ordinal);
+        Assert.Contains("InvalidToken", check.Summary, StringComparison.Ordinal);
+        Assert.Contains("fleet:enrolmentToken", check.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fleet_EnrolledWithAnotherServerThanConfigured_Warns()
+    {
+        var fleet = new FleetFacts("https://old.example", true, true, "m", s_now.AddDays(30), null, "https://new.example", FleetConfiguredStates.OtherServer);
+
+        DoctorCheck check = DoctorChecks.Fleet(Samples.Status(), fleet, s_now);
+
+        Assert.Equal(DoctorStatus.Warn, check.Status);
+        Assert.Contains("enrolled with another server than configured", check.Summary, StringComparison.Ordinal);
+        Assert.Contains("https://old.example", check.Summary, StringComparison.Ordinal);
+        Assert.Contains("https://new.example", check.Summary, StringComparison.Ordinal);
+        Assert.Contains("fleet leave", check.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fleet_ConfiguredWithoutToken_IsSkippedWithTheCommand()
+    {
+        var fleet = new FleetFacts(null, false, false, null, null, null, "https://f.example", FleetConfiguredStates.NoToken);
+
+        DoctorCheck check = DoctorChecks.Fleet(Samples.Status(), fleet, s_now);
+
+        Assert.Equal(DoctorStatus.Skip, check.Status);
+        Assert.Contains("launcherctl fleet enroll --server https://f.example", check.Fix, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -83,6 +83,27 @@ public sealed class DoctorCommandTests
     }
 
     [Fact]
+    public void Doctor_ConfiguredEnrolmentRefused_FailsTheFleetCheck_FromTheStatusJson()
+    {
+        var host = FakeDoctorHost.Healthy(Socket, State);
+        string status = """
+            {"version":"0.2.0","uptimeSeconds":5,"pid":9,"devMode":false,"agents":[],"connections":1,"pendingNotifications":0,
+             "keyClass":"tpm","identityState":"ready","warnings":[],
+             "fleet":{"enrolled":false,"connected":false,"configuredServer":"https://fleet.example.com","configuredState":"refused",
+                      "configuredRefusal":"The fleet server refused the enrolment: token used up (InvalidToken, code 2002)."}}
+            """;
+        var harness = new CtlHarness(RawDaemon(status, Diagnosis()), host);
+
+        int exit = harness.Run("--socket", Socket, "doctor", "--json");
+
+        using JsonDocument json = JsonDocument.Parse(harness.Out.ToString());
+        Dictionary<string, JsonElement> checks = json.RootElement.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!);
+        Assert.Equal(CtlExitCodes.DoctorFailures, exit);
+        Assert.Equal("fail", checks["fleet"].GetProperty("status").GetString());
+        Assert.Contains("configured, refused: https://fleet.example.com refused the configured enrolment: The fleet server refused the enrolment: token used up", checks["fleet"].GetProperty("summary").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Doctor_FleetSectionOfStatus_IsChecked_WithTheServersClock()
     {
         var host = FakeDoctorHost.Healthy(Socket, State);

@@ -159,6 +159,129 @@ public sealed class DaemonSettingsTests
         Assert.Equal("key-store", ex.Key);
     }
 
+    [Fact]
+    public void Read_FleetCaFile_IsReadAtStart_AndHandedToTheFleetLink()
+    {
+        using var directory = new TempDirectory();
+        using var certificates = new Fleet.TestCertificates();
+        string ca = directory.File("fleet-ca.pem");
+        File.WriteAllText(ca, certificates.CaPem);
+        File.SetUnixFileMode(ca, (UnixFileMode)0b110_100_100);
+
+        (DaemonOptions options, _) = Read(new() { ["fleet:server"] = "https://f.example", ["fleet:enrolmentToken"] = "lfe_0123456789", ["fleet:caFile"] = ca });
+
+        Assert.Equal(ca, options.FleetConfiguration.CaFile);
+        Assert.Equal(certificates.CaPem, options.FleetConfiguration.CaCertificatePem);
+        Assert.True(options.FleetConfiguration.CanEnrol);
+        Assert.Contains(ca, options.FleetConfiguration.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("lfe_0123456789", options.FleetConfiguration.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("missing", "does not exist")]
+    [InlineData("directory", "a directory")]
+    [InlineData("group-writable", "writable by group or others")]
+    [InlineData("not-pem", "holds no PEM certificate")]
+    [InlineData("binary", "not text")]
+    [InlineData("relative", "absolute path")]
+    [InlineData("too-large", "at most")]
+    public void Read_BadFleetCaFile_IsRefusedWithTheKey(string kind, string expected)
+    {
+        using var directory = new TempDirectory();
+        using var certificates = new Fleet.TestCertificates();
+        string path = directory.File("fleet-ca.pem");
+        switch (kind)
+        {
+            case "directory":
+                Directory.CreateDirectory(path);
+                break;
+            case "group-writable":
+                File.WriteAllText(path, certificates.CaPem);
+                File.SetUnixFileMode(path, (UnixFileMode)0b110_110_100);
+                break;
+            case "not-pem":
+                File.WriteAllText(path, "just some text, no certificate\n");
+                break;
+            case "binary":
+                File.WriteAllBytes(path, [0xff, 0xfe, 0x00, 0x80]);
+                break;
+            case "relative":
+                path = "fleet-ca.pem";
+                break;
+            case "too-large":
+                File.WriteAllText(path, certificates.CaPem + new string('#', Launcher.Contracts.FleetLink.FleetLinkLimits.MaxCaPemLength));
+                break;
+        }
+
+        var ex = Assert.Throws<ConfigurationException>(() => Read(new() { ["fleet:server"] = "https://f.example", ["fleet:caFile"] = path }));
+
+        Assert.Equal("fleet:caFile", ex.Key);
+        Assert.Contains("fleet:caFile", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [RootFact]
+    public void Read_FleetCaFileOwnedByAnotherUser_IsRefused()
+    {
+        using var directory = new TempDirectory();
+        using var certificates = new Fleet.TestCertificates();
+        string path = directory.File("fleet-ca.pem");
+        File.WriteAllText(path, certificates.CaPem);
+        using (var chown = System.Diagnostics.Process.Start("chown", ["65534", path]))
+        {
+            chown.WaitForExit();
+            Assert.Equal(0, chown.ExitCode);
+        }
+
+        var ex = Assert.Throws<ConfigurationException>(() => Read(new() { ["fleet:server"] = "https://f.example", ["fleet:caFile"] = path }));
+
+        Assert.Equal("fleet:caFile", ex.Key);
+        Assert.Contains("owned by uid 65534", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_FleetKeysFromManagedPreferences_TheNestedFleetDictionaryGivesCaFile()
+    {
+        using var directory = new TempDirectory();
+        using var certificates = new Fleet.TestCertificates();
+        string ca = directory.File("fleet-ca.pem");
+        File.WriteAllText(ca, certificates.CaPem);
+        File.SetUnixFileMode(ca, (UnixFileMode)0b110_100_100);
+        string plist = directory.File("com.launcher.daemon.plist");
+        File.WriteAllText(plist, $"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+            <plist version="1.0">
+            <dict>
+              <key>PayloadUUID</key><string>5B0A8E8F-3C33-4C4C-9E53-7F1B6E2B8C11</string>
+              <key>fleet</key>
+              <dict>
+                <key>server</key><string>https://fleet.example.com</string>
+                <key>enrolmentToken</key><string>lfe_managed_token_1234</string>
+                <key>caFile</key><string>{ca}</string>
+              </dict>
+            </dict>
+            </plist>
+            """);
+        File.SetUnixFileMode(plist, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        LayeredConfiguration config = ConfigurationLoader.Load(new ConfigurationRequest { ManagedPreferences = plist, AllowedOwner = ProcessIdentity.EffectiveUid }, DaemonConfigurationKeys.Schema);
+        (DaemonOptions options, _) = DaemonSettings.Read(config, dev: false, euid: ProcessIdentity.EffectiveUid);
+
+        Assert.True(options.FleetConfiguration.CanEnrol);
+        Assert.Equal(ca, options.FleetConfiguration.CaFile);
+        Assert.Equal(certificates.CaPem, options.FleetConfiguration.CaCertificatePem);
+    }
+
+    [Fact]
+    public void Read_FleetCaFileWithoutServer_IsRefused()
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => Read(new() { ["fleet:caFile"] = "/etc/launcher/fleet-ca.pem" }));
+
+        Assert.Equal("fleet:caFile", ex.Key);
+        Assert.Contains("fleet:server", ex.Message, StringComparison.Ordinal);
+    }
+
     private static (DaemonOptions, LogLevel) Read(Dictionary<string, string?> values)
     {
         LayeredConfiguration config = ConfigurationLoader.Load(new ConfigurationRequest { CommandLine = values, AllowedOwner = ProcessIdentity.EffectiveUid }, DaemonConfigurationKeys.Schema);

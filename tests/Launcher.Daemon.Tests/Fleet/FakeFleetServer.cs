@@ -44,7 +44,7 @@ internal sealed class FakeFleetServer : IAsyncDisposable
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _handlers = new RpcHandlerTable()
             .Add(FleetMethods.Challenge, (context, request, ct) => ValueTask.FromResult(Challenge()))
-            .Add(FleetMethods.Enroll, (context, request, ct) => ValueTask.FromResult(Enroll(context, request)))
+            .Add(FleetMethods.Enroll, (context, request, ct) => EnrollAsync(context, request))
             .Add(FleetMethods.Authenticate, (context, request, ct) => ValueTask.FromResult(Authenticate(context, request)))
             .Add(FleetMethods.Renew, (context, request, ct) => ValueTask.FromResult(Renew()))
             .Add(FleetMethods.NotificationOutcome, (context, request, ct) => Outcome(request));
@@ -60,6 +60,25 @@ internal sealed class FakeFleetServer : IAsyncDisposable
     public int RetryAfterSeconds { get; set; } = 120;
 
     public RpcException AuthenticateError { get; set; } = new(FleetErrorCodes.MachineRevoked, "The machine is revoked.");
+
+    /// <summary>The one token fleet/enroll accepts.</summary>
+    public string AcceptedToken { get; set; } = "lfe_good";
+
+    /// <summary>When set, fleet/enroll answers with this error (after counting the attempt).</summary>
+    public RpcException? EnrollError { get; set; }
+
+    /// <summary>How long fleet/enroll takes before it answers.</summary>
+    public TimeSpan EnrollDelay { get; set; }
+
+    /// <summary>fleet/enroll calls received.</summary>
+    public int EnrolAttempts => _enrolAttempts;
+
+    /// <summary>The most fleet/enroll calls that were in progress at once.</summary>
+    public int MaxConcurrentEnrolments => _maxConcurrentEnrolments;
+
+    private int _enrolAttempts;
+    private int _enrolmentsInProgress;
+    private int _maxConcurrentEnrolments;
 
     /// <summary>When set, outcomes are refused with this code (for example Overloaded) instead of recorded.</summary>
     public int? RefuseOutcomesWith { get; set; }
@@ -224,9 +243,38 @@ internal sealed class FakeFleetServer : IAsyncDisposable
         return new ChallengeResult { Nonce = nonce, Audience = Url, ExpiresAt = _time.GetUtcNow().ToUnixTimeSeconds() + 60 };
     }
 
+    private async ValueTask<EnrollResult> EnrollAsync(RpcCallContext context, EnrollParams request)
+    {
+        Interlocked.Increment(ref _enrolAttempts);
+        int inProgress = Interlocked.Increment(ref _enrolmentsInProgress);
+        int max;
+        while (inProgress > (max = _maxConcurrentEnrolments) && Interlocked.CompareExchange(ref _maxConcurrentEnrolments, inProgress, max) != max)
+        {
+        }
+
+        try
+        {
+            if (EnrollDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(EnrollDelay, _stop.Token);
+            }
+
+            return Enroll(context, request);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _enrolmentsInProgress);
+        }
+    }
+
     private EnrollResult Enroll(RpcCallContext context, EnrollParams request)
     {
-        if (request.Token != "lfe_good")
+        if (EnrollError is RpcException error)
+        {
+            throw error;
+        }
+
+        if (request.Token != AcceptedToken)
         {
             throw new RpcException(FleetErrorCodes.InvalidToken, "The enrolment token is unknown, expired, used up or revoked.");
         }
