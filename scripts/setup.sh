@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need on Debian/Ubuntu, and nothing that is already there:
-#   native build: cmake, gcc, libtss2-dev (tpm2-tss ESAPI)
+#   native build: cmake, gcc, libtss2-dev (tpm2-tss ESAPI); clang links the NativeAOT executables (scripts/publish.sh)
 #   TPM tests:    swtpm, swtpm-tools, tpm2-tools, libtss2-tcti-swtpm0
 #   agent tests:  dbus (dbus-daemon: a private session bus for the D-Bus presenter's tests)
 #   packaging:    shellcheck, libplist-utils (plistutil), libxml2-utils (xmllint)
@@ -14,7 +14,7 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-packages=(cmake gcc make pkg-config libtss2-dev swtpm swtpm-tools tpm2-tools libtss2-tcti-swtpm0
+packages=(cmake gcc clang make pkg-config libtss2-dev swtpm swtpm-tools tpm2-tools libtss2-tcti-swtpm0
           dbus shellcheck libplist-utils libxml2-utils sqlite3 procps python3 util-linux afl++ postgresql curl
           chromium chromium-driver)
 
