@@ -326,6 +326,19 @@ if command -v systemd-analyze >/dev/null 2>&1; then
         else
             fail "systemd-analyze security launcherd.service: exposure '${daemon_score}' above the budget ${daemon_budget}"
         fi
+        # As installed from a NativeAOT publish: the unit with its drop-in (offline analysis reads no drop-ins, so the
+        # two are joined into one file; a unit file may repeat a section).
+        aot_unit="${work}/aot/launcherd.service"
+        mkdir -p "${work}/aot"
+        cat installer/linux/launcherd.service installer/linux/launcherd-nativeaot.conf > "${aot_unit}"
+        aot_report="$(systemd-analyze security --offline=yes "${aot_unit}" 2>/dev/null || true)"
+        aot_score="$(sed -n 's/^→ Overall exposure level for [^:]*: \([0-9.]*\) .*/\1/p' <<< "${aot_report}")"
+        if grep -q '✓ MemoryDenyWriteExecute=' <<< "${aot_report}" \
+            && awk -v s="${aot_score:-99}" -v b="${daemon_budget}" 'BEGIN { exit !(s <= b) }'; then
+            pass "systemd-analyze security launcherd.service + NativeAOT drop-in: MemoryDenyWriteExecute on, exposure ${aot_score}"
+        else
+            fail "systemd-analyze security launcherd.service + NativeAOT drop-in: MemoryDenyWriteExecute not in effect (exposure '${aot_score}')"
+        fi
         echo "info  systemd-analyze security launcher-agent.service (user unit): exposure ${agent_score:-unknown}"
     else
         skip "systemd-analyze security --offline: not supported by this systemd"
@@ -333,6 +346,39 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 else
     skip "systemd units: systemd-analyze not installed"
 fi
+
+# --- the Linux installer, staged --------------------------------------------------------------------------------
+
+# install.sh --root stages without systemctl; the MemoryDenyWriteExecute drop-in goes with a NativeAOT publish only.
+staged_install() {
+    local kind="$1" from="${work}/publish-$1" root="${work}/stage-$1"
+    mkdir -p "${from}"
+    touch "${from}/launcherd" "${from}/launcher-agent" "${from}/launcherctl" "${from}/liblauncher_native.so"
+    if [[ "${kind}" == framework-dependent ]]; then
+        touch "${from}/launcherd.dll"
+    fi
+    bash installer/linux/install.sh --from "${from}" --root "${root}" > "${work}/install-${kind}.log" 2>&1 || {
+        fail "install.sh --root (${kind} publish) failed:"
+        cat "${work}/install-${kind}.log"
+        return
+    }
+    local dropin="${root}/etc/systemd/system/launcherd.service.d/nativeaot.conf"
+    if [[ "${kind}" == nativeaot && -f "${dropin}" ]] && grep -qx 'MemoryDenyWriteExecute=yes' "${dropin}"; then
+        pass "install.sh (NativeAOT publish): MemoryDenyWriteExecute=yes drop-in installed"
+    elif [[ "${kind}" == framework-dependent && ! -e "${dropin}" ]]; then
+        pass "install.sh (framework-dependent publish): no MemoryDenyWriteExecute drop-in"
+    else
+        fail "install.sh (${kind} publish): the MemoryDenyWriteExecute drop-in is wrong"
+    fi
+    bash installer/linux/install.sh --uninstall --root "${root}" > /dev/null 2>&1
+    if [[ -z "$(find "${root}" -type f)" ]]; then
+        pass "install.sh --uninstall (${kind} publish): nothing left behind"
+    else
+        fail "install.sh --uninstall (${kind} publish) left files: $(find "${root}" -type f | tr '\n' ' ')"
+    fi
+}
+staged_install nativeaot
+staged_install framework-dependent
 
 echo
 if [[ "${failures}" -gt 0 ]]; then

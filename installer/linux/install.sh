@@ -6,7 +6,7 @@
 #   sudo installer/linux/install.sh --uninstall [--purge]
 #   installer/linux/install.sh --from DIR --root STAGE  stage into STAGE (a package build); runs no systemctl
 #
-# DIR holds launcherd, launcher-agent, launcherctl (dotnet publish output) and liblauncher_native.so.
+# DIR holds launcherd, launcher-agent, launcherctl (scripts/publish.sh output) and liblauncher_native.so.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -20,6 +20,7 @@ SYSTEM_UNIT="launcherd.service"
 USER_UNIT="launcher-agent.service"
 STATE_DIR="/var/lib/launcher"
 REQUIRED_FILES=(launcherd launcher-agent launcherctl liblauncher_native.so)
+NATIVEAOT_DROPIN="nativeaot.conf"
 
 log() {
     echo "install.sh: $*"
@@ -105,6 +106,16 @@ install_launcher() {
     install -m 0644 "${here}/launcherd.example.json" "${stage}/etc/launcher/launcherd.example.json"
     install -m 0644 "${here}/${SYSTEM_UNIT}" "${stage}/etc/systemd/system/${SYSTEM_UNIT}"
     install -m 0644 "${here}/${USER_UNIT}" "${stage}/etc/systemd/user/${USER_UNIT}"
+    # A NativeAOT daemon (no launcherd.dll beside it) runs with MemoryDenyWriteExecute=yes; a JIT build cannot.
+    local dropin="${stage}/etc/systemd/system/${SYSTEM_UNIT}.d/${NATIVEAOT_DROPIN}"
+    if [[ -f "${from}/launcherd.dll" ]]; then
+        rm -f "${dropin}"
+        log "framework-dependent publish: MemoryDenyWriteExecute stays off (the .NET JIT needs writable code)"
+    else
+        install -d -m 0755 "$(dirname "${dropin}")"
+        install -m 0644 "${here}/launcherd-nativeaot.conf" "${dropin}"
+        log "NativeAOT publish: MemoryDenyWriteExecute=yes (${dropin#"${stage}"})"
+    fi
     ln -sfn "${PREFIX}/bin/launcherctl" "${stage}/usr/local/bin/launcherctl"
 
     systemctl_live daemon-reload
@@ -123,6 +134,8 @@ uninstall_launcher() {
     systemctl_live --global disable "${USER_UNIT}" || true
     systemctl_live disable --now "${SYSTEM_UNIT}" || true
     rm -f "${stage}/etc/systemd/system/${SYSTEM_UNIT}" "${stage}/etc/systemd/user/${USER_UNIT}"
+    rm -f "${stage}/etc/systemd/system/${SYSTEM_UNIT}.d/${NATIVEAOT_DROPIN}"
+    rmdir "${stage}/etc/systemd/system/${SYSTEM_UNIT}.d" 2>/dev/null || true
     rm -f "${stage}/usr/local/bin/launcherctl" "${stage}/etc/launcher/launcherd.example.json"
     rm -rf "${stage}${PREFIX}"
     systemctl_live daemon-reload

@@ -18,6 +18,9 @@ internal static class Repo
 
     public static string Daemon => Shipped("daemon/Launcher.Daemon", "launcherd");
 
+    /// <summary>The daemon as built (launcherd.dll, run by dotnet with the JIT), whatever <see cref="AotDirectory"/> says.</summary>
+    public static string JitDaemon => Binary("daemon/Launcher.Daemon", "launcherd.dll");
+
     public static string Ctl => Shipped("daemon/Launcher.Ctl", "launcherctl");
 
     public static string Agent => Shipped("agent/Launcher.Agent", "launcher-agent");

@@ -37,10 +37,15 @@ internal sealed class Sandbox : IAsyncDisposable
     }
 
     /// <summary>Starts the daemon under <c>prlimit --nofile=SOFT:HARD</c>, as a unit's LimitNOFILE would.</summary>
-    public ChildProcess StartDaemonWithFileLimit(int soft, int hard, params string[] extra)
+    public ChildProcess StartDaemonWithFileLimit(int soft, int hard, params string[] extra) =>
+        StartDaemonWrapped(["prlimit", $"--nofile={soft}:{hard}", "--"], Repo.Daemon, extra);
+
+    /// <summary>Starts <paramref name="daemon"/> (launcherd.dll or a NativeAOT launcherd) through a wrapper command
+    /// that sets up the process the way a unit setting would and then execs it.</summary>
+    public ChildProcess StartDaemonWrapped(IReadOnlyList<string> wrapper, string daemon, params string[] extra)
     {
-        string[] arguments = [$"--nofile={soft}:{hard}", "--", .. Repo.Command(Repo.Daemon), "run", "--socket", SocketPath, "--state-dir", StateDirectory, "--redelivery-seconds", "1", .. extra];
-        Daemon = Track(ChildProcess.StartProgram("prlimit", arguments, workingDirectory: Root));
+        string[] arguments = [.. wrapper.Skip(1), .. Repo.Command(daemon), "run", "--socket", SocketPath, "--state-dir", StateDirectory, "--redelivery-seconds", "1", .. extra];
+        Daemon = Track(ChildProcess.StartProgram(wrapper[0], arguments, workingDirectory: Root));
         return Daemon;
     }
 
