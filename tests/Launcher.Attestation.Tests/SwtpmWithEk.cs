@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Launcher.Testing;
 using Xunit;
 
 namespace Launcher.Attestation.Tests;
@@ -14,8 +14,9 @@ public sealed class SwtpmWithEk : IAsyncLifetime
     public const string P384Ek = "0x81010016";
 
     private readonly string _directory = Directory.CreateTempSubdirectory("launcher-attest-").FullName;
+    private SwtpmInstance? _tpm;
 
-    public string Tcti { get; private set; } = string.Empty;
+    public string Tcti => _tpm?.Tcti ?? string.Empty;
 
     public string StateDirectory => Path.Combine(_directory, "tpm");
 
@@ -32,7 +33,8 @@ public sealed class SwtpmWithEk : IAsyncLifetime
             return;
         }
 
-        Tcti = (await RunScriptAsync("start")).Trim();
+        _tpm = await Task.Run(() => SwtpmInstance.StartEndorsed(StateDirectory));
+        _tpm.ToolDirectory = _directory;
         await ToolAsync("tpm2_readpublic", "-c", RsaEk, "-o", "ek-rsa.pub");
         await ToolAsync("tpm2_readpublic", "-c", P384Ek, "-o", "ek-p384.pub");
         await ToolAsync("tpm2_nvread", "0x01c00002", "-o", "ek-rsa.crt");
@@ -54,73 +56,25 @@ public sealed class SwtpmWithEk : IAsyncLifetime
 
     public byte[] Read(string name) => File.ReadAllBytes(PathOf(name));
 
-    public async Task DisposeAsync()
+    public Task DisposeAsync()
     {
-        if (Tcti.Length > 0)
-        {
-            await RunScriptAsync("stop");
-        }
-
+        _tpm?.Dispose();
         Directory.Delete(_directory, recursive: true);
+        return Task.CompletedTask;
     }
 
-    /// <summary>Runs a tpm2-tools program against this TPM, then flushes every transient object it left.</summary>
-    public async Task<string> ToolAsync(string tool, params string[] arguments)
+    /// <summary>Runs a tpm2-tools program against this TPM, then flushes every transient object it left (swtpm has
+    /// no resource manager).</summary>
+    public Task<string> ToolAsync(string tool, params string[] arguments)
     {
-        string output = await RunAsync(tool, arguments);
-        await RunAsync("tpm2_flushcontext", ["-t"]);
-        return output;
+        SwtpmInstance tpm = _tpm ?? throw new InvalidOperationException("The swtpm did not start.");
+        return Task.Run(() =>
+        {
+            string output = tpm.Tool(tool, arguments);
+            tpm.Tool("tpm2_flushcontext", "-t");
+            return output;
+        });
     }
 
     public string PathOf(string name) => Path.Combine(_directory, name);
-
-    private async Task<string> RunScriptAsync(string verb)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(RepositoryRoot(), "scripts", "swtpm.sh"));
-        start.ArgumentList.Add(verb);
-        start.ArgumentList.Add(StateDirectory);
-        start.Environment["SWTPM_EK"] = "1";
-        return await WaitAsync(start, "scripts/swtpm.sh " + verb);
-    }
-
-    private async Task<string> RunAsync(string tool, string[] arguments)
-    {
-        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _directory };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["TPM2TOOLS_TCTI"] = Tcti;
-        return await WaitAsync(start, tool);
-    }
-
-    private static async Task<string> WaitAsync(ProcessStartInfo start, string what)
-    {
-        using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{what} exited {process.ExitCode}: {await stderr}");
-        }
-
-        return await stdout;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Launcher.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Launcher.sln not found above " + AppContext.BaseDirectory);
-    }
 }

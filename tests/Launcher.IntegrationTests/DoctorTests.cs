@@ -9,7 +9,7 @@ public sealed class DoctorTests
     public async Task Doctor_AgainstATpmDaemon_ReportsTheTpmMakerAndTheLayout()
     {
         await using var sandbox = new Sandbox();
-        using Swtpm tpm = Swtpm.Start(Path.Combine(sandbox.Root, "tpm"));
+        using SwtpmInstance tpm = SwtpmInstance.Start(Path.Combine(sandbox.Root, "tpm"));
         await sandbox.StartDaemonReadyAsync("--key-store", "tpm", "--tpm-tcti", tpm.Tcti);
         sandbox.StartAgent(0);
         await Sandbox.EventuallyAsync(async () => (await sandbox.StatusAsync()).Agents.Count == 1, "the agent registers");

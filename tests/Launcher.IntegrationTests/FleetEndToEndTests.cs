@@ -115,9 +115,9 @@ public sealed class FleetEndToEndTests
     public async Task TpmKey_EnrollsTpmEkVerifiedWithTheMaker_AndAFreshProofVerifiesAtTheServerWithGrants()
     {
         await using var sandbox = new Sandbox();
-        using Swtpm tpm = Swtpm.Start(Path.Combine(sandbox.Root, "tpm"), endorsed: true);
+        using SwtpmInstance tpm = SwtpmInstance.StartEndorsed(Path.Combine(sandbox.Root, "tpm"));
         await using var fleet = new FleetServerProcess(Path.Combine(sandbox.Root, "fleet"));
-        await fleet.StartAsync("--tpm-roots", tpm.LocalCa);
+        await fleet.StartAsync("--tpm-roots", tpm.LocalCaDirectory);
         await sandbox.StartDaemonReadyAsync("--key-store", "tpm", "--tpm-tcti", tpm.Tcti);
 
         string token = await fleet.CreateEnrolmentTokenAsync();
@@ -151,7 +151,7 @@ public sealed class FleetEndToEndTests
     public async Task TpmKey_OfAnUntrustedMaker_IsRefusedWhenThePolicyRequiresEkVerified_AndLauncherctlSaysWhy()
     {
         await using var sandbox = new Sandbox();
-        using Swtpm tpm = Swtpm.Start(Path.Combine(sandbox.Root, "tpm"), endorsed: true);
+        using SwtpmInstance tpm = SwtpmInstance.StartEndorsed(Path.Combine(sandbox.Root, "tpm"));
         string policy = Path.Combine(sandbox.Root, "policy.json");
         await File.WriteAllTextAsync(policy, """{"enrolment": {"minimumAttestationLevel": "tpm-ek-verified"}, "grants": [{"grant": "fleet:member"}]}""");
         await using var fleet = new FleetServerProcess(Path.Combine(sandbox.Root, "fleet"));

@@ -14,7 +14,7 @@ public sealed class TpmIdentityTests
     {
         await using var sandbox = new Sandbox();
         string thumbprint;
-        using (Swtpm tpm = Swtpm.Start(Path.Combine(sandbox.Root, "tpm-a")))
+        using (SwtpmInstance tpm = SwtpmInstance.Start(Path.Combine(sandbox.Root, "tpm-a")))
         {
             ChildProcess daemon = await sandbox.StartDaemonReadyAsync("--key-store", "tpm", "--tpm-tcti", tpm.Tcti);
             await using (JsonRpcConnection admin = await TestClient.ConnectAsync(sandbox.SocketPath))
@@ -38,7 +38,7 @@ public sealed class TpmIdentityTests
         }
 
         byte[] privateBlob = File.ReadAllBytes(Path.Combine(sandbox.StateDirectory, "machine-key.tpm.priv"));
-        using (Swtpm other = Swtpm.Start(Path.Combine(sandbox.Root, "tpm-b")))
+        using (SwtpmInstance other = SwtpmInstance.Start(Path.Combine(sandbox.Root, "tpm-b")))
         {
             await sandbox.StartDaemonReadyAsync("--key-store", "tpm", "--tpm-tcti", other.Tcti);
             await using JsonRpcConnection admin = await TestClient.ConnectAsync(sandbox.SocketPath);
@@ -58,7 +58,7 @@ public sealed class TpmIdentityTests
     {
         await using var sandbox = new Sandbox();
         string tcti;
-        using (Swtpm tpm = Swtpm.Start(Path.Combine(sandbox.Root, "tpm")))
+        using (SwtpmInstance tpm = SwtpmInstance.Start(Path.Combine(sandbox.Root, "tpm")))
         {
             tcti = tpm.Tcti;
             await sandbox.StartDaemonReadyAsync("--key-store", "auto", "--tpm-tcti", tcti);

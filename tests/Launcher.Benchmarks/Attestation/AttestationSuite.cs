@@ -48,7 +48,7 @@ internal sealed class AttestationSuite
             return (_json, _figures);
         }
 
-        await using Swtpm swtpm = await Swtpm.StartAsync(_layout, Path.Combine(_work, "swtpm"), endorsed: true).ConfigureAwait(false);
+        await using Swtpm swtpm = await Swtpm.StartAsync(Path.Combine(_work, "swtpm"), endorsed: true).ConfigureAwait(false);
         string state = Directory.CreateDirectory(Path.Combine(_work, "state")).FullName;
         using var store = new TpmKeyStore(state, swtpm.Tcti);
         ISigningKey machineKey = store.Create();

@@ -103,7 +103,7 @@ internal sealed class IdentitySuite
 
         double seconds = Quick ? 2 : 6;
         int blocks = Quick ? 1 : 3;
-        await using Swtpm tpm = await Swtpm.StartAsync(_layout, Path.Combine(_work, "swtpm")).ConfigureAwait(false);
+        await using Swtpm tpm = await Swtpm.StartAsync(Path.Combine(_work, "swtpm")).ConfigureAwait(false);
         _log.WriteLine($"identity: swtpm at {tpm.Tcti}");
         string[] daemonArguments = ["--key-store", "tpm", "--tpm-tcti", tpm.Tcti];
         string daemonDirectory = Path.Combine(_work, "tpm-daemon");

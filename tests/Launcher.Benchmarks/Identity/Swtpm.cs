@@ -1,21 +1,20 @@
 using Launcher.Benchmarks.Harness;
+using Launcher.Testing;
 
 namespace Launcher.Benchmarks.Identity;
 
-/// <summary>A swtpm started and stopped through scripts/swtpm.sh, with its state in the run's temp directory.</summary>
+/// <summary>A swtpm (the tests' <see cref="SwtpmInstance"/>, scripts/swtpm.sh) with its state in the run's temp
+/// directory, and what the benchmarks read of it.</summary>
 internal sealed class Swtpm : IAsyncDisposable
 {
-    private readonly RepoLayout _layout;
-    private readonly string _directory;
+    private readonly SwtpmInstance _instance;
 
-    private Swtpm(RepoLayout layout, string directory, string tcti)
+    private Swtpm(SwtpmInstance instance)
     {
-        _layout = layout;
-        _directory = directory;
-        Tcti = tcti;
+        _instance = instance;
     }
 
-    public string Tcti { get; }
+    public string Tcti => _instance.Tcti;
 
     /// <summary>
     /// swtpm's CPU time and its time runnable but waiting for a CPU, so far (/proc/PID/schedstat, nanoseconds). swtpm
@@ -23,8 +22,7 @@ internal sealed class Swtpm : IAsyncDisposable
     /// </summary>
     public (TimeSpan Running, TimeSpan WaitingForCpu) SchedulerTimes()
     {
-        int pid = int.Parse(File.ReadAllText(Path.Combine(_directory, "swtpm.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        string[] fields = File.ReadAllText($"/proc/{pid}/schedstat").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        string[] fields = File.ReadAllText($"/proc/{_instance.Pid}/schedstat").Split(' ', StringSplitOptions.RemoveEmptyEntries);
         long running = long.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture);
         long waiting = long.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
         return (TimeSpan.FromTicks(running / 100), TimeSpan.FromTicks(waiting / 100));
@@ -53,24 +51,16 @@ internal sealed class Swtpm : IAsyncDisposable
     }
 
     /// <param name="endorsed">Provision EKs and EK certificates from a test CA first (SWTPM_EK=1).</param>
-    public static async Task<Swtpm> StartAsync(RepoLayout layout, string directory, bool endorsed = false)
+    public static async Task<Swtpm> StartAsync(string directory, bool endorsed = false)
     {
-        var environment = new Dictionary<string, string> { ["SWTPM_EK"] = endorsed ? "1" : "0" };
-        await using ChildProcess script = ChildProcess.Start("bash", [layout.SwtpmScript, "start", directory], environment: environment);
-        int exit = await script.WaitForExitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-        string tcti = script.FirstLine.IsCompletedSuccessfully ? script.FirstLine.Result.Trim() : "";
-        if (exit != 0 || !tcti.StartsWith("swtpm:", StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"scripts/swtpm.sh start failed ({exit}):\n{script.Tail()}");
-        }
-
-        return new Swtpm(layout, directory, tcti);
+        SwtpmInstance instance = await Task.Run(() => endorsed ? SwtpmInstance.StartEndorsed(directory) : SwtpmInstance.Start(directory)).ConfigureAwait(false);
+        return new Swtpm(instance);
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        await using ChildProcess script = ChildProcess.Start("bash", [_layout.SwtpmScript, "stop", _directory]);
-        await script.WaitForExitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        _instance.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     private static bool OnPath(string program)

@@ -10,8 +10,8 @@ namespace Launcher.Fleet.Tests.Support;
 /// </summary>
 public sealed class EndorsedTpms : IDisposable
 {
-    private readonly Lazy<SwtpmInstance> _trusted = new(SwtpmInstance.StartEndorsed);
-    private readonly Lazy<SwtpmInstance> _untrusted = new(SwtpmInstance.StartEndorsed);
+    private readonly Lazy<SwtpmInstance> _trusted = new(() => SwtpmInstance.StartEndorsed());
+    private readonly Lazy<SwtpmInstance> _untrusted = new(() => SwtpmInstance.StartEndorsed());
 
     internal SwtpmInstance Trusted => _trusted.Value;
 

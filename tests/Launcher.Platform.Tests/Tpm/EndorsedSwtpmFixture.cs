@@ -6,7 +6,7 @@ namespace Launcher.Platform.Tests.Tpm;
 /// </summary>
 public sealed class EndorsedSwtpmFixture : IDisposable
 {
-    private readonly Lazy<SwtpmInstance> _tpm = new(SwtpmInstance.StartEndorsed);
+    private readonly Lazy<SwtpmInstance> _tpm = new(() => SwtpmInstance.StartEndorsed());
 
     internal SwtpmInstance Tpm => _tpm.Value;
 

@@ -6,7 +6,7 @@ namespace Launcher.Platform.Tests.Tpm;
 /// </summary>
 public sealed class SwtpmFixture : IDisposable
 {
-    private readonly Lazy<SwtpmInstance> _tpm = new(SwtpmInstance.Start);
+    private readonly Lazy<SwtpmInstance> _tpm = new(() => SwtpmInstance.Start());
 
     internal SwtpmInstance Tpm => _tpm.Value;
 

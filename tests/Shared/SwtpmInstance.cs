@@ -1,49 +1,51 @@
 using System.Diagnostics;
 
-namespace Launcher.Platform.Tests.Tpm;
+namespace Launcher.Testing;
 
 /// <summary>
-/// One real swtpm process started through scripts/swtpm.sh on free ports, with its state in a temporary
-/// directory. Restarting keeps the state (same seeds, same storage root key) and takes new ports.
+/// One real swtpm process started through scripts/swtpm.sh on free ports. Restarting keeps the state (same seeds,
+/// same storage root key) and takes new ports. Every test project that needs a TPM links this one file.
 /// </summary>
 internal sealed class SwtpmInstance : IDisposable
 {
-    private static readonly TimeSpan s_commandTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan s_commandTimeout = TimeSpan.FromSeconds(60);
 
     private readonly bool _endorsed;
+    private readonly bool _ownsDirectory;
 
-    private SwtpmInstance(string stateDirectory, bool endorsed)
+    private SwtpmInstance(string stateDirectory, bool endorsed, bool ownsDirectory)
     {
         StateDirectory = stateDirectory;
+        ToolDirectory = stateDirectory;
         _endorsed = endorsed;
+        _ownsDirectory = ownsDirectory;
         Tcti = string.Empty;
     }
 
+    /// <summary>swtpm's state (and scripts/swtpm.sh's pid and port files).</summary>
     public string StateDirectory { get; }
 
+    /// <summary>Where <see cref="Tool"/> runs tpm2-tools: relative file names land here. The state directory unless set.</summary>
+    public string ToolDirectory { get; set; }
+
     /// <summary>The test CA of an endorsed swtpm (swtpm-localca): <c>swtpm-localca-rootca-cert.pem</c> and
-    /// <c>issuercert.pem</c>.</summary>
+    /// <c>issuercert.pem</c>; what <c>launcher-fleet run --tpm-roots</c> trusts in tests.</summary>
     public string LocalCaDirectory => Path.Combine(StateDirectory, "localca");
 
     /// <summary>The TCTI string of the running swtpm, e.g. <c>swtpm:host=127.0.0.1,port=40000</c>.</summary>
     public string Tcti { get; private set; }
 
-    public static SwtpmInstance Start()
-    {
-        var instance = new SwtpmInstance(Directory.CreateTempSubdirectory("launcher-swtpm-").FullName, endorsed: false);
-        instance.StartProcess();
-        return instance;
-    }
+    /// <summary>The swtpm process (scripts/swtpm.sh writes swtpm.pid).</summary>
+    public int Pid => int.Parse(File.ReadAllText(Path.Combine(StateDirectory, "swtpm.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Starts a swtpm with its state in <paramref name="directory"/> (kept on dispose), or in a temporary
+    /// directory of its own (deleted on dispose).</summary>
+    public static SwtpmInstance Start(string? directory = null) => StartIn(directory, endorsed: false);
 
     /// <summary>A swtpm provisioned by swtpm_setup with EKs and EK certificates from a test CA of its own
     /// (scripts/swtpm.sh with SWTPM_EK=1): an RSA-2048 EK at 0x81010001 (certificate in NV 0x01c00002) and a
     /// P-384 EK at 0x81010016 (certificate in NV 0x01c00016).</summary>
-    public static SwtpmInstance StartEndorsed()
-    {
-        var instance = new SwtpmInstance(Directory.CreateTempSubdirectory("launcher-swtpm-ek-").FullName, endorsed: true);
-        instance.StartProcess();
-        return instance;
-    }
+    public static SwtpmInstance StartEndorsed(string? directory = null) => StartIn(directory, endorsed: true);
 
     public void Restart()
     {
@@ -65,7 +67,7 @@ internal sealed class SwtpmInstance : IDisposable
         Tool("tpm2_startup", "-c");
     }
 
-    /// <summary>Runs a tpm2-tools command against this swtpm; returns its standard output.</summary>
+    /// <summary>Runs a tpm2-tools command against this swtpm in <see cref="ToolDirectory"/>; returns its standard output.</summary>
     public string Tool(string tool, params string[] arguments)
     {
         return Run(tool, arguments, useTcti: true);
@@ -79,15 +81,34 @@ internal sealed class SwtpmInstance : IDisposable
         }
         finally
         {
-            Directory.Delete(StateDirectory, recursive: true);
+            if (_ownsDirectory)
+            {
+                Directory.Delete(StateDirectory, recursive: true);
+            }
         }
+    }
+
+    private static SwtpmInstance StartIn(string? directory, bool endorsed)
+    {
+        bool owns = directory is null;
+        string state = directory ?? Directory.CreateTempSubdirectory(endorsed ? "launcher-swtpm-ek-" : "launcher-swtpm-").FullName;
+        Directory.CreateDirectory(state);
+        var instance = new SwtpmInstance(state, endorsed, owns);
+        instance.StartProcess();
+        return instance;
     }
 
     private int Port => int.Parse(Tcti[(Tcti.LastIndexOf('=') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 
     private void StartProcess()
     {
-        Tcti = RunScript("start").Trim();
+        string tcti = RunScript("start").Trim().Split('\n')[^1];
+        if (!tcti.StartsWith("swtpm:", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"scripts/swtpm.sh start printed no TCTI: {tcti}");
+        }
+
+        Tcti = tcti;
     }
 
     private string RunScript(string verb)
@@ -102,7 +123,7 @@ internal sealed class SwtpmInstance : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = StateDirectory,
+            WorkingDirectory = useTcti ? ToolDirectory : StateDirectory,
         };
         foreach (string argument in arguments)
         {
