@@ -4,7 +4,7 @@ namespace Launcher.Rpc;
 /// Every limit of the JSON-RPC engine and of the local API's connections in one place. Defaults suit a local daemon
 /// with a thousand agents; each is configurable (the daemon binds them from its configuration section <c>Rpc</c>).
 /// </summary>
-public sealed class RpcLimits
+public sealed record RpcLimits
 {
     /// <summary>The defaults.</summary>
     public static RpcLimits Default { get; } = new();

@@ -80,22 +80,17 @@ internal static class DaemonSettings
             throw config.Invalid(DaemonConfigurationKeys.LimitsMaxConnectionsPerUid, string.Create(CultureInfo.InvariantCulture, $"must not exceed limits:maxConnections ({connections ?? defaults.MaxConnections})"));
         }
 
-        return new RpcLimits
+        // Only what the configuration names changes; every other limit keeps the engine's default.
+        return defaults with
         {
             MaxMessageBytes = (int)(maxMessage ?? defaults.MaxMessageBytes),
-            MaxHeaderLineBytes = defaults.MaxHeaderLineBytes,
-            MaxHeaderBytes = defaults.MaxHeaderBytes,
-            MaxJsonDepth = defaults.MaxJsonDepth,
             MaxRequestsInFlight = (int)(inFlight ?? defaults.MaxRequestsInFlight),
-            MaxOutgoingCallsInFlight = defaults.MaxOutgoingCallsInFlight,
             MaxConnections = (int)(connections ?? defaults.MaxConnections),
             MaxConnectionsPerUid = (int)(perUid ?? defaults.MaxConnectionsPerUid),
-            FirstMessageTimeout = defaults.FirstMessageTimeout,
 
             // 0 turns the idle timeout off.
             IdleTimeout = idle is null ? defaults.IdleTimeout : idle == 0 ? null : TimeSpan.FromSeconds(idle.Value),
             CallTimeout = call is null ? defaults.CallTimeout : TimeSpan.FromSeconds(call.Value),
-            WriteTimeout = defaults.WriteTimeout,
         };
     }
 

@@ -68,6 +68,15 @@ public sealed class DaemonSettingsTests
         Assert.Equal(10, options.Limits.MaxConnectionsPerUid);
         Assert.Null(options.Limits.IdleTimeout);
         Assert.Equal(TimeSpan.FromSeconds(5), options.Limits.CallTimeout);
+
+        // Every limit the configuration does not name keeps its default (the per-uid byte budgets, the admin
+        // reserve, the log throttle...), including limits added to the engine after this reader was written.
+        RpcLimits expected = RpcLimits.Default with
+        {
+            MaxMessageBytes = 65536, MaxRequestsInFlight = 16, MaxConnections = 100, MaxConnectionsPerUid = 10,
+            IdleTimeout = null, CallTimeout = TimeSpan.FromSeconds(5),
+        };
+        Assert.Equal(expected, options.Limits);
     }
 
     [Theory]
