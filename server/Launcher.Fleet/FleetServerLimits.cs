@@ -85,6 +85,7 @@ internal sealed class FleetServerLimits
     /// <summary>
     /// Lifetime of a web console Data Protection key (antiforgery tokens are protected with it). Data Protection
     /// creates the next key two days before the current one expires, so every instance has read it before it is used.
+    /// At least 7 days (Data Protection's minimum).
     /// </summary>
     public TimeSpan ConsoleKeyLifetime { get; init; } = TimeSpan.FromDays(90);
 
