@@ -7,7 +7,6 @@ using Launcher.Fleet.Push;
 using Launcher.Fleet.Services;
 using Launcher.Fleet.Store;
 using Launcher.Fleet.Web;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
@@ -93,6 +92,7 @@ internal sealed class FleetServer : IAsyncDisposable
             await database.MigrateAsync(cancellationToken).ConfigureAwait(false);
             WebApplication app = Build(options, pki, database, policy, address, logging);
             var context = app.Services.GetRequiredService<FleetContext>();
+            await ConsoleDataProtection.PrepareAsync(app.Services, database, options.DataDirectory, cancellationToken).ConfigureAwait(false);
             _ = app.Services.GetRequiredService<PushService>();
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             string bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -144,7 +144,8 @@ internal sealed class FleetServer : IAsyncDisposable
                 logs.SetMinimumLevel(LogLevel.Information);
                 logs.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
-                // Keys at rest in the 0700 data dir, unencrypted by design (there is no key-encryption key to use here).
+                // Keys at rest in the fleet database, unencrypted by design (there is no key-encryption key to use
+                // here; the database's access control guards them, docs/threat-model.md).
                 logs.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
             }
             else
@@ -193,11 +194,9 @@ internal sealed class FleetServer : IAsyncDisposable
         services.AddSingleton<AdminTokenUsage>();
         services.AddSingleton<SignInThrottle>();
 
-        // The web console: antiforgery tokens and their cookie are protected with keys kept in the data dir (0700),
-        // so a restart (or another instance on the same data dir) accepts forms rendered before it.
-        services.AddDataProtection()
-            .SetApplicationName("launcher-fleet")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDirectory, "console-keys")));
+        // The web console: antiforgery tokens and their cookie are protected with keys kept in the database, so a
+        // restart, or any other instance on the same database, accepts forms rendered before it.
+        ConsoleDataProtection.Add(services, options.Limits);
         services.AddAntiforgery(antiforgery =>
         {
             antiforgery.Cookie.Name = ConsoleCookies.Antiforgery;

@@ -81,4 +81,23 @@ internal sealed class FleetServerLimits
 
     /// <summary>The notification page refreshes itself this often while an outcome may still change.</summary>
     public TimeSpan ConsoleRefreshInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Lifetime of a web console Data Protection key (antiforgery tokens are protected with it). Data Protection
+    /// creates the next key two days before the current one expires, so every instance has read it before it is used.
+    /// At least 7 days (Data Protection's minimum).
+    /// </summary>
+    public TimeSpan ConsoleKeyLifetime { get; init; } = TimeSpan.FromDays(90);
+
+    /// <summary>
+    /// How long after its expiry a console key is still read (an expired key no longer protects, but still reads what
+    /// it protected, such as an antiforgery cookie of a browser left open) and then deleted by the sweeper.
+    /// </summary>
+    public TimeSpan ConsoleKeyGrace { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Most key ring elements (keys and revocations) one read of the console key ring returns, newest first. With
+    /// 90-day keys there are two or three; the bound keeps a runaway table from being loaded whole.
+    /// </summary>
+    public int MaxConsoleKeyElements { get; init; } = 100;
 }

@@ -86,6 +86,18 @@ internal static partial class Log
     [LoggerMessage(EventId = 1208, Level = LogLevel.Warning, Message = "Console: sign-in from {Remote} refused for {RetryAfterSeconds} s: too many failed sign-ins from that address")]
     public static partial void ConsoleSignInThrottled(ILogger logger, string remote, int retryAfterSeconds);
 
+    [LoggerMessage(EventId = 1230, Level = LogLevel.Warning, Message = "Console key ring: element {Name} in the database is not valid XML ({Reason}); ignored")]
+    public static partial void ConsoleKeyUnreadable(ILogger logger, string name, string reason);
+
+    [LoggerMessage(EventId = 1231, Level = LogLevel.Warning, Message = "Console key ring: {Count} live elements, at the bound; only the newest were read (old keys are deleted {Grace} after they expire)")]
+    public static partial void ConsoleKeysTruncated(ILogger logger, int count, TimeSpan grace);
+
+    [LoggerMessage(EventId = 1232, Level = LogLevel.Information, Message = "Console key ring: imported {Imported} element(s) from {Directory} into the database ({Known} already there); the directory is no longer used")]
+    public static partial void ConsoleKeysImported(ILogger logger, int imported, int known, string directory);
+
+    [LoggerMessage(EventId = 1233, Level = LogLevel.Warning, Message = "Console key ring: {File} is not a readable key file ({Reason}); left in place, not imported")]
+    public static partial void ConsoleKeyFileUnreadable(ILogger logger, string file, string reason);
+
     [LoggerMessage(EventId = 1400, Level = LogLevel.Warning, Message = "Connection {Connection}: enrolment of key {Thumbprint} refused: {Reason}")]
     public static partial void EnrolmentAttestationRefused(ILogger logger, string connection, string thumbprint, string reason);
 

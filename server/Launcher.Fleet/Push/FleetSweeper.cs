@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Launcher.Fleet.Services;
+using Launcher.Fleet.Store;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -7,18 +8,20 @@ namespace Launcher.Fleet.Push;
 
 /// <summary>
 /// Periodic work of one instance: refresh its presence rows (so others see its machines online), purge expired
-/// nonces, and deliver anything a lost wake-up left waiting.
+/// nonces, console sessions and console keys past their grace, and deliver anything a lost wake-up left waiting.
 /// </summary>
 internal sealed class FleetSweeper : BackgroundService
 {
     private readonly FleetContext _context;
     private readonly PushService _push;
+    private readonly ConsoleKeyRepository _consoleKeys;
     private readonly ILogger _logger;
 
-    public FleetSweeper(FleetContext context, PushService push, ILogger<FleetSweeper> logger)
+    public FleetSweeper(FleetContext context, PushService push, ConsoleKeyRepository consoleKeys, ILogger<FleetSweeper> logger)
     {
         _context = context;
         _push = push;
+        _consoleKeys = consoleKeys;
         _logger = logger;
     }
 
@@ -35,6 +38,7 @@ internal sealed class FleetSweeper : BackgroundService
                     await _context.Presence.HeartbeatAsync(_context.InstanceId, now, stoppingToken).ConfigureAwait(false);
                     await _context.Nonces.PurgeExpiredAsync(now, stoppingToken).ConfigureAwait(false);
                     await _context.ConsoleSessions.DeleteExpiredAsync(now, stoppingToken).ConfigureAwait(false);
+                    await _consoleKeys.DeleteExpiredAsync(stoppingToken).ConfigureAwait(false);
                     await _push.SweepAsync().ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is DbException or IOException or TimeoutException or InvalidOperationException)

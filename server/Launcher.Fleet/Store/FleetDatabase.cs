@@ -104,6 +104,30 @@ internal sealed class FleetDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The synchronous twin of <see cref="OpenAsync"/>, for the one caller with a synchronous contract: Data
+    /// Protection's key repository, read at start and about once a day.
+    /// </summary>
+    public DbConnection Open()
+    {
+        DbConnection connection = _postgres is not null ? _postgres.CreateConnection() : new SqliteConnection(_sqlite);
+        try
+        {
+            connection.Open();
+            if (_postgres is null)
+            {
+                connection.Execute(SqliteConnectionPragmas);
+            }
+
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Applies every migration not yet applied, in one transaction each.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {

@@ -116,5 +116,14 @@ internal static class Migrations
             ALTER TABLE admin_tokens ADD COLUMN last_used_at BIGINT;
             ALTER TABLE admin_tokens ADD COLUMN revoked_at BIGINT;
             """),
+        (5, """
+            CREATE TABLE console_keys (
+                name TEXT PRIMARY KEY,
+                xml TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL
+            );
+            CREATE INDEX console_keys_expires ON console_keys (expires_at);
+            """),
     ];
 }

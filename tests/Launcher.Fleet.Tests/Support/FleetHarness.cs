@@ -14,6 +14,7 @@ namespace Launcher.Fleet.Tests.Support;
 internal sealed class FleetHarness : IAsyncDisposable
 {
     private readonly List<FleetServer> _servers = [];
+    private readonly List<string> _otherDataDirectories = [];
     private readonly FleetServerOptions _options;
 
     private FleetHarness(FleetServerOptions options, string dataDirectory)
@@ -40,9 +41,9 @@ internal sealed class FleetHarness : IAsyncDisposable
 
     public HttpClient Anonymous { get; private set; } = null!;
 
-    public static async Task<FleetHarness> StartAsync(string store, PostgresFixture? postgres, FleetServerLimits? limits = null, string? policyFile = null, Uri? publicUrl = null, Launcher.Attestation.Verification.TpmTrust? tpmTrust = null, X509Certificate2? appleRoot = null)
+    public static async Task<FleetHarness> StartAsync(string store, PostgresFixture? postgres, FleetServerLimits? limits = null, string? policyFile = null, Uri? publicUrl = null, Launcher.Attestation.Verification.TpmTrust? tpmTrust = null, X509Certificate2? appleRoot = null, string? dataDirectory = null)
     {
-        string dataDirectory = Path.Combine(Path.GetTempPath(), "lfleet-" + Guid.NewGuid().ToString("N")[..10]);
+        dataDirectory ??= Path.Combine(Path.GetTempPath(), "lfleet-" + Guid.NewGuid().ToString("N")[..10]);
         string? database = null;
         if (store == "postgres")
         {
@@ -76,6 +77,60 @@ internal sealed class FleetHarness : IAsyncDisposable
         FleetServer server = await FleetServer.StartAsync(_options, logs => logs.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft", LogLevel.Error));
         _servers.Add(server);
         return server;
+    }
+
+    /// <summary>
+    /// Starts another instance on the same database with a data dir of its own, holding only a copy of the first
+    /// one's <c>pki</c> (as FLEET.md asks of every instance): nothing else is shared but the database.
+    /// </summary>
+    public async Task<FleetServer> StartInstanceWithOwnDataDirectoryAsync()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "lfleet-" + Guid.NewGuid().ToString("N")[..10]);
+        lock (_servers)
+        {
+            _otherDataDirectories.Add(directory);
+        }
+
+        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string pki = Path.Combine(directory, "pki");
+        Directory.CreateDirectory(pki, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        foreach (string file in Directory.GetFiles(Path.Combine(DataDirectory, "pki")))
+        {
+            File.Copy(file, Path.Combine(pki, Path.GetFileName(file)));
+        }
+
+        FleetServer server = await FleetServer.StartAsync(
+            new FleetServerOptions
+            {
+                Listen = _options.Listen,
+                DataDirectory = directory,
+                Database = _options.Database,
+                TrustDomain = _options.TrustDomain,
+                PublicUrl = _options.PublicUrl,
+                PolicyFile = _options.PolicyFile,
+                TpmTrust = _options.TpmTrust,
+                AppleAttestationRootForTests = _options.AppleAttestationRootForTests,
+                Limits = _options.Limits,
+            },
+            logs => logs.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft", LogLevel.Error));
+        lock (_servers)
+        {
+            _servers.Add(server);
+        }
+
+        return server;
+    }
+
+    /// <summary>Stops every instance, then starts one again on the same data dir and database (a restart).</summary>
+    public async Task<FleetServer> RestartAsync()
+    {
+        foreach (FleetServer server in _servers)
+        {
+            await server.DisposeAsync();
+        }
+
+        _servers.Clear();
+        return await StartInstanceAsync();
     }
 
     public HttpClient Client(string? token, FleetServer? server = null)
@@ -134,12 +189,15 @@ internal sealed class FleetHarness : IAsyncDisposable
             await server.DisposeAsync();
         }
 
-        try
+        foreach (string directory in _otherDataDirectories.Prepend(DataDirectory))
         {
-            Directory.Delete(DataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
         }
     }
 }
