@@ -41,7 +41,8 @@ internal sealed partial class ChildProcess : IAsyncDisposable
     /// <summary>Starts one of our executables: <c>dotnet X.dll</c>, or a NativeAOT executable itself (<see cref="Repo.Command"/>).</summary>
     public static ChildProcess Start(string executable, IEnumerable<string> arguments, uint? uid = null, string? workingDirectory = null, IDictionary<string, string>? environment = null)
     {
-        string[] command = Repo.Command(executable);
+        // Another uid may not be able to enter the checkout: it runs a readable copy.
+        string[] command = Repo.Command(uid is null ? executable : ReadableCopies.Of(executable));
         return StartProgram(command[0], [.. command[1..], .. arguments], uid, workingDirectory, environment);
     }
 

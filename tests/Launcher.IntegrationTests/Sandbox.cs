@@ -51,7 +51,13 @@ internal sealed class Sandbox : IAsyncDisposable
 
     /// <summary>Runs a helper from tests/Launcher.IntegrationTests/Helpers with the system's python3 (as <paramref name="uid"/>).</summary>
     public ChildProcess StartHelper(string script, uint? uid, params string[] arguments) =>
-        Track(ChildProcess.StartProgram(Requirements.SystemPython, [Path.Combine(AppContext.BaseDirectory, "Helpers", script), .. arguments], uid: uid, workingDirectory: Root));
+        Track(ChildProcess.StartProgram(Requirements.SystemPython, [HelperPath(script, uid), .. arguments], uid: uid, workingDirectory: Root));
+
+    private static string HelperPath(string script, uint? uid)
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, "Helpers", script);
+        return uid is null ? path : ReadableCopies.Of(path);
+    }
 
     /// <summary>Starts the daemon and waits until daemon/status answers on the socket.</summary>
     public async Task<ChildProcess> StartDaemonReadyAsync(params string[] extra)
