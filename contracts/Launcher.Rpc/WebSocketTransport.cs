@@ -38,6 +38,18 @@ public sealed class WebSocketTransport : IRpcTransport
             await beforeWait().ConfigureAwait(false);
         }
 
+        // Wait for the next message with a zero-byte receive, holding no buffer: an idle connection (the fleet server
+        // holds one per machine) would otherwise keep a rented 16 KB array for as long as it is idle.
+        ValueWebSocketReceiveResult? first;
+        try
+        {
+            first = await _socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WebSocketException ex)
+        {
+            throw new IOException("The WebSocket failed: " + ex.Message, ex);
+        }
+
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferBytes, _limits.MaxMessageBytes + 1));
         int length = 0;
         try
@@ -54,8 +66,20 @@ public sealed class WebSocketTransport : IRpcTransport
                     buffer = larger;
                 }
 
-                int room = Math.Min(buffer.Length, _limits.MaxMessageBytes + 1) - length;
-                ValueWebSocketReceiveResult result = await _socket.ReceiveAsync(buffer.AsMemory(length, room), cancellationToken).ConfigureAwait(false);
+                ValueWebSocketReceiveResult result;
+                if (first is { } waited)
+                {
+                    // What the zero-byte receive saw: a close, a binary message, an empty text message, or the start
+                    // of a text message (no payload taken yet) that the next receive reads.
+                    result = waited;
+                    first = null;
+                }
+                else
+                {
+                    int room = Math.Min(buffer.Length, _limits.MaxMessageBytes + 1) - length;
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(length, room), cancellationToken).ConfigureAwait(false);
+                }
+
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     if (length > 0)

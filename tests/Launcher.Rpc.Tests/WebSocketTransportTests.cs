@@ -51,6 +51,37 @@ public sealed class WebSocketTransportTests
     }
 
     [Fact(Timeout = T)]
+    public async Task AMessageInFramesWithPauses_AndAnEmptyMessage_AreReadWhole_AfterTheIdleWait()
+    {
+        // The transport waits for each message with a zero-byte receive and rents its buffer only then: a message
+        // whose frames arrive apart, and an empty message, must come through as before.
+        (WebSocket serverSocket, WebSocket raw, _) = await LoopbackWebSockets.PairAsync();
+        await using JsonRpcConnection server = LoopbackWebSockets.Connect(serverSocket, new TestService().Table, name: "server");
+
+        await raw.SendAsync(Array.Empty<byte>(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+        (WebSocketMessageType type, string text) = await ReceiveAsync(raw);
+        Assert.Equal(WebSocketMessageType.Text, type);
+        using (JsonDocument reply = JsonDocument.Parse(text))
+        {
+            Assert.True(reply.RootElement.TryGetProperty("error", out _), text);
+        }
+
+        byte[] call = Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"test/add\",\"params\":{\"a\":20,\"b\":22}}");
+        for (int offset = 0; offset < call.Length; offset += 16)
+        {
+            int count = Math.Min(16, call.Length - offset);
+            await raw.SendAsync(call.AsMemory(offset, count), WebSocketMessageType.Text, endOfMessage: offset + count == call.Length, CancellationToken.None);
+            await Task.Delay(20);
+        }
+
+        (type, text) = await ReceiveAsync(raw);
+        Assert.Equal(WebSocketMessageType.Text, type);
+        using JsonDocument answer = JsonDocument.Parse(text);
+        Assert.Equal(7, answer.RootElement.GetProperty("id").GetInt32());
+        Assert.Equal(42, answer.RootElement.GetProperty("result").GetProperty("sum").GetInt32());
+    }
+
+    [Fact(Timeout = T)]
     public async Task MalformedJson_IsAnsweredWithAParseError_AndTheConnectionStays()
     {
         (WebSocket serverSocket, WebSocket raw, _) = await LoopbackWebSockets.PairAsync();

@@ -1,19 +1,40 @@
+using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 
 namespace Launcher.Contracts.Identity;
 
 /// <summary>A P-256 public key and its derived forms: JWK, SubjectPublicKeyInfo, RFC 7638 thumbprint.</summary>
+/// <remarks>
+/// Built without OpenSSL: importing a key into OpenSSL 3.0 costs about 150 µs, more than verifying a signature with
+/// it, and the fleet server builds one of these for every proof it checks (docs/benchmarks.md, fleet). The point is
+/// validated here instead (coordinates below p, y² = x³ − 3x + b mod p; P-256 has cofactor 1, so every such point
+/// is a valid public key) and the SubjectPublicKeyInfo is the fixed DER of a named-curve P-256 key.
+/// </remarks>
 public sealed class EcPublicKey
 {
+    // SEQUENCE { SEQUENCE { id-ecPublicKey, prime256v1 }, BIT STRING (0 unused bits) 0x04 || X || Y }.
+    private static readonly byte[] s_spkiPrefix = Convert.FromHexString("3059301306072A8648CE3D020106082A8648CE3D030107034200");
+    private static readonly BigInteger s_p = BigInteger.Parse("0FFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF", System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+    private static readonly BigInteger s_b = BigInteger.Parse("05AC635D8AA3A93E7B3EBBD55769886BC651D06B0CC53B0F63BCE3C3E27D2604B", System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+
     private EcPublicKey(byte[] x, byte[] y)
     {
+        if (x.Length != 32 || y.Length != 32 || !IsOnCurve(x, y))
+        {
+            throw new FormatException("The point is not on P-256.");
+        }
+
         X = x;
         Y = y;
         Jwk = new PublicKeyJwk { Kty = "EC", Crv = "P-256", X = System.Buffers.Text.Base64Url.EncodeToString(x), Y = System.Buffers.Text.Base64Url.EncodeToString(y) };
         Thumbprint = ComputeThumbprint(Jwk);
-        using ECDsa key = ECDsa.Create(Parameters);
-        Spki = key.ExportSubjectPublicKeyInfo();
+        byte[] spki = new byte[s_spkiPrefix.Length + 65];
+        s_spkiPrefix.CopyTo(spki, 0);
+        spki[s_spkiPrefix.Length] = 0x04;
+        x.CopyTo(spki, s_spkiPrefix.Length + 1);
+        y.CopyTo(spki, s_spkiPrefix.Length + 33);
+        Spki = spki;
     }
 
     /// <summary>The x coordinate (32 bytes).</summary>
@@ -51,6 +72,12 @@ public sealed class EcPublicKey
     /// <exception cref="FormatException">Not a P-256 SubjectPublicKeyInfo.</exception>
     public static EcPublicKey FromSpki(ReadOnlySpan<byte> spki)
     {
+        if (spki.Length == s_spkiPrefix.Length + 65 && spki.StartsWith(s_spkiPrefix) && spki[s_spkiPrefix.Length] == 0x04)
+        {
+            // The form every P-256 key of this project is exported in; anything else goes through OpenSSL below.
+            return new EcPublicKey(spki[(s_spkiPrefix.Length + 1)..^32].ToArray(), spki[^32..].ToArray());
+        }
+
         try
         {
             using ECDsa key = ECDsa.Create();
@@ -75,5 +102,24 @@ public sealed class EcPublicKey
         ArgumentNullException.ThrowIfNull(jwk);
         string canonical = $$"""{"crv":"{{jwk.Crv}}","kty":"{{jwk.Kty}}","x":"{{jwk.X}}","y":"{{jwk.Y}}"}""";
         return System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+
+    private static bool IsOnCurve(byte[] x, byte[] y)
+    {
+        var bx = new BigInteger(x, isUnsigned: true, isBigEndian: true);
+        var by = new BigInteger(y, isUnsigned: true, isBigEndian: true);
+        if (bx >= s_p || by >= s_p)
+        {
+            return false;
+        }
+
+        BigInteger left = by * by % s_p;
+        BigInteger right = ((((bx * bx) % s_p) * bx) - (3 * bx) + s_b) % s_p;
+        if (right.Sign < 0)
+        {
+            right += s_p;
+        }
+
+        return left == right;
     }
 }

@@ -9,6 +9,12 @@ namespace Launcher.Fleet.Pki;
 /// The fleet CA and the server's TLS certificate, in <c>DATA_DIR/pki</c>: created on first start (keys 0600),
 /// loaded afterwards. The CA issues machine certificates (SPIFFE X509-SVIDs, FLEET.md section 3).
 /// </summary>
+/// <remarks>
+/// A new CA is ECDSA P-256 with SHA-256, like the TLS key: every client verifies the CA's signature on the TLS
+/// certificate at each connection (and .NET's chain build checks the CA's self-signature too), and OpenSSL's P-256
+/// is about ten times faster than its P-384 (docs/benchmarks.md, fleet). A data dir whose CA is already P-384 (made
+/// before this default) keeps it: enrolled machines pin that CA.
+/// </remarks>
 internal sealed class FleetPki : IDisposable
 {
     private const string CaKeyFile = "ca.key";
@@ -66,8 +72,8 @@ internal sealed class FleetPki : IDisposable
         string caCertPath = Path.Combine(directory, CaCertFile);
         if (!File.Exists(caKeyPath) || !File.Exists(caCertPath))
         {
-            using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
-            var request = new CertificateRequest(new X500DistinguishedName("CN=Launcher fleet CA"), key, HashAlgorithmName.SHA384);
+            using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var request = new CertificateRequest(new X500DistinguishedName("CN=Launcher fleet CA"), key, HashAlgorithmName.SHA256);
             request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
             request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
             request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));

@@ -65,15 +65,6 @@ internal sealed class FleetSuite
         return (json, _figures);
     }
 
-    private static Func<X509Certificate2, bool> TrustCa(X509Certificate2 ca) => presented =>
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(presented);
-    };
-
     private static double Round(double value, int digits = 1) => Math.Round(value, digits);
 
     private void AddFigures(string prefix, JsonObject run, int machines, bool judged)
@@ -153,7 +144,7 @@ internal sealed class FleetSuite
         _log.WriteLine($"fleet/{store}: launcher-fleet pid {server.Pid} on {server.Url} (ready in {server.StartToReady.TotalMilliseconds:0} ms)");
         string token = await server.CreateEnrolmentTokenAsync(count).ConfigureAwait(false);
         string adminToken = await server.CreateAdminTokenAsync().ConfigureAwait(false);
-        Func<X509Certificate2, bool> trust = TrustCa(server.Ca);
+        var trust = new PinnedCa(server.Ca);
         var fleet = new SimulatedMachine[count];
         for (int i = 0; i < count; i++)
         {
@@ -260,7 +251,7 @@ internal sealed class FleetSuite
     private async Task PushAsync(FleetServerProcess server, string adminToken, SimulatedMachine[] fleet, JsonObject run, CancellationToken cancellationToken)
     {
         const int PostConcurrency = 32;
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = PostConcurrency, SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && TrustCa(server.Ca)(new X509Certificate2(certificate)) } };
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = PostConcurrency, SslOptions = new PinnedCa(server.Ca).Options(server.Url.Host) };
         using var admin = new HttpClient(handler) { BaseAddress = server.Url, Timeout = TimeSpan.FromSeconds(60) };
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
 

@@ -7,27 +7,14 @@ namespace Launcher.Benchmarks.Fleet;
 
 /// <summary>
 /// The baseline: bare TLS connect-handshake-close against the fleet server's own Kestrel HTTPS port (the same
-/// certificate, the same server process), with the same client concurrency and the same CA-pinned validation as
+/// certificate, the same server process), with the same client concurrency and the same CA-pinned validation (<see cref="PinnedCa"/>) as
 /// the simulated machines. Nothing is sent after the handshake.
 /// </summary>
 internal static class RawTlsHandshakes
 {
-    public static async Task<(int Count, TimeSpan Elapsed)> RunAsync(Uri server, Func<X509Certificate2, bool> trust, int total, int concurrency, CancellationToken cancellationToken)
+    public static async Task<(int Count, TimeSpan Elapsed)> RunAsync(Uri server, PinnedCa trust, int total, int concurrency, CancellationToken cancellationToken)
     {
-        var options = new SslClientAuthenticationOptions
-        {
-            TargetHost = server.Host,
-            RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-            {
-                if (certificate is null)
-                {
-                    return false;
-                }
-
-                using var presented = new X509Certificate2(certificate);
-                return trust(presented);
-            },
-        };
+        var options = trust.Options(server.Host);
         long started = Stopwatch.GetTimestamp();
         await Parallel.ForEachAsync(Enumerable.Range(0, total), new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (_, ct) =>
         {

@@ -66,7 +66,7 @@ internal sealed class SimulatedMachine : IAsyncDisposable
     public void ResetOutcome() => _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>A real enrolment on its own connection, which is then closed.</summary>
-    public async Task EnrolAsync(Uri server, Func<X509Certificate2, bool> trust, string token, CancellationToken cancellationToken)
+    public async Task EnrolAsync(Uri server, PinnedCa trust, string token, CancellationToken cancellationToken)
     {
         await RetryAsync(async () =>
         {
@@ -81,7 +81,7 @@ internal sealed class SimulatedMachine : IAsyncDisposable
     }
 
     /// <summary>Connects and authenticates as the enrolled machine; the connection stays open.</summary>
-    public async Task AuthenticateAsync(Uri server, Func<X509Certificate2, bool> trust, CancellationToken cancellationToken)
+    public async Task AuthenticateAsync(Uri server, PinnedCa trust, CancellationToken cancellationToken)
     {
         string machineId = MachineId ?? throw new InvalidOperationException("Not enrolled.");
         await RetryAsync(async () =>
@@ -116,25 +116,19 @@ internal sealed class SimulatedMachine : IAsyncDisposable
         _key.Dispose();
     }
 
-    private async Task<(JsonRpcConnection Link, string ChannelBinding)> ConnectAsync(Uri server, Func<X509Certificate2, bool> trust, CancellationToken cancellationToken)
+    private async Task<(JsonRpcConnection Link, string ChannelBinding)> ConnectAsync(Uri server, PinnedCa trust, CancellationToken cancellationToken)
     {
         string? seen = null;
         var socket = new ClientWebSocket();
-        socket.Options.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-        {
-            if (certificate is null)
-            {
-                return false;
-            }
-
-            using var presented = new X509Certificate2(certificate);
-            seen = System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(presented.RawData));
-            return trust(presented);
-        };
         socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(FleetLimits.DaemonKeepAliveSeconds);
+
+        // A handler of its own per connection, as ClientWebSocket makes one when given a certificate callback; the
+        // upgraded connection leaves the handler's pool, so disposing the handler after the upgrade keeps it open.
+        using var handler = new SocketsHttpHandler { SslOptions = trust.Options(server.Host, cb => seen = cb) };
+        using var invoker = new HttpMessageInvoker(handler, disposeHandler: false);
         try
         {
-            await socket.ConnectAsync(new UriBuilder(server) { Scheme = "wss", Path = "/v1/daemon" }.Uri, cancellationToken).ConfigureAwait(false);
+            await socket.ConnectAsync(new UriBuilder(server) { Scheme = "wss", Path = "/v1/daemon" }.Uri, invoker, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
