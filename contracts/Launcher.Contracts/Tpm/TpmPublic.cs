@@ -194,50 +194,39 @@ public sealed class TpmPublic
         (ushort symAlg, ushort symBits, ushort symMode) = ReadSymmetric(ref reader);
         (ushort scheme, ushort schemeHash, ushort schemeCount) = ReadScheme(ref reader, type);
 
-        TpmPublic result;
+        ushort keyBits = 0;
+        uint exponent = 0;
+        byte[] modulus = [];
+        ushort curve = 0;
+        ushort kdf = TpmAlg.Null;
+        ushort kdfHash = TpmAlg.Null;
+        byte[] x = [];
+        byte[] y = [];
         if (type == TpmAlg.Rsa)
         {
-            ushort keyBits = reader.ReadUInt16("rsa.keyBits");
+            keyBits = reader.ReadUInt16("rsa.keyBits");
             if (keyBits is not (1024 or 2048 or 3072 or 4096))
             {
                 throw new TpmFormatException($"rsa.keyBits: {keyBits} is not 1024, 2048, 3072 or 4096");
             }
 
-            uint exponent = reader.ReadUInt32("rsa.exponent");
+            exponent = reader.ReadUInt32("rsa.exponent");
             if (exponent != 0 && (exponent < 3 || exponent % 2 == 0))
             {
                 throw new TpmFormatException($"rsa.exponent: {exponent} is not an odd number above 1");
             }
 
-            byte[] modulus = reader.ReadSized("rsa.unique", TpmLimits.MaxRsaModulusBytes).ToArray();
+            modulus = reader.ReadSized("rsa.unique", TpmLimits.MaxRsaModulusBytes).ToArray();
             if (modulus.Length * 8 != keyBits)
             {
                 throw new TpmFormatException($"rsa.unique: {modulus.Length * 8}-bit modulus for a {keyBits}-bit key");
             }
-
-            result = new TpmPublic(tpmtPublic[..reader.Position].ToArray())
-            {
-                RsaKeyBits = keyBits,
-                RsaExponent = exponent,
-                RsaModulus = modulus,
-                Type = type,
-                NameAlg = nameAlg,
-                Attributes = attributes,
-                AuthPolicy = authPolicy,
-                SymmetricAlg = symAlg,
-                SymmetricKeyBits = symBits,
-                SymmetricMode = symMode,
-                Scheme = scheme,
-                SchemeHash = schemeHash,
-                SchemeCount = schemeCount,
-            };
         }
         else
         {
-            ushort curve = reader.ReadUInt16("ecc.curveID");
+            curve = reader.ReadUInt16("ecc.curveID");
             int size = CurveSizeOf(curve);
-            ushort kdf = reader.ReadUInt16("ecc.kdf");
-            ushort kdfHash = TpmAlg.Null;
+            kdf = reader.ReadUInt16("ecc.kdf");
             if (kdf != TpmAlg.Null)
             {
                 if (kdf is not (TpmAlg.Mgf1 or TpmAlg.Kdf1Sp80056A or TpmAlg.Kdf2 or TpmAlg.Kdf1Sp800108))
@@ -248,35 +237,41 @@ public sealed class TpmPublic
                 kdfHash = ReadHash(ref reader, "ecc.kdf.hashAlg");
             }
 
-            byte[] x = reader.ReadSized("ecc.unique.x", TpmLimits.MaxEccCoordinateBytes).ToArray();
-            byte[] y = reader.ReadSized("ecc.unique.y", TpmLimits.MaxEccCoordinateBytes).ToArray();
+            x = reader.ReadSized("ecc.unique.x", TpmLimits.MaxEccCoordinateBytes).ToArray();
+            y = reader.ReadSized("ecc.unique.y", TpmLimits.MaxEccCoordinateBytes).ToArray();
             if (x.Length == 0 || y.Length == 0 || x.Length > size || y.Length > size)
             {
                 throw new TpmFormatException("ecc.unique: a coordinate is empty or longer than the curve");
             }
-
-            result = new TpmPublic(tpmtPublic[..reader.Position].ToArray())
-            {
-                Curve = curve,
-                Kdf = kdf,
-                KdfHash = kdfHash,
-                EccX = x,
-                EccY = y,
-                Type = type,
-                NameAlg = nameAlg,
-                Attributes = attributes,
-                AuthPolicy = authPolicy,
-                SymmetricAlg = symAlg,
-                SymmetricKeyBits = symBits,
-                SymmetricMode = symMode,
-                Scheme = scheme,
-                SchemeHash = schemeHash,
-                SchemeCount = schemeCount,
-            };
-            RequireOnCurve(result);
         }
 
         reader.ExpectEnd("TPMT_PUBLIC");
+        var result = new TpmPublic(tpmtPublic.ToArray())
+        {
+            Type = type,
+            NameAlg = nameAlg,
+            Attributes = attributes,
+            AuthPolicy = authPolicy,
+            SymmetricAlg = symAlg,
+            SymmetricKeyBits = symBits,
+            SymmetricMode = symMode,
+            Scheme = scheme,
+            SchemeHash = schemeHash,
+            SchemeCount = schemeCount,
+            RsaKeyBits = keyBits,
+            RsaExponent = exponent,
+            RsaModulus = modulus,
+            Curve = curve,
+            Kdf = kdf,
+            KdfHash = kdfHash,
+            EccX = x,
+            EccY = y,
+        };
+        if (type == TpmAlg.Ecc)
+        {
+            RequireOnCurve(result);
+        }
+
         return result;
     }
 
