@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of the parsers that read peer input, with AFL++ and SharpFuzz.
 #
-#   scripts/fuzz.sh [--seconds N] [TARGET...]     TARGET: framing message params proof (default: all four)
+#   scripts/fuzz.sh [--seconds N] [TARGET...]     TARGET: framing message params proof tpm-public (default: all five)
 #
 # Builds tests/Launcher.Fuzz into artifacts/fuzz/bin, instruments Launcher.Rpc.dll and Launcher.Contracts.dll there
 # with the pinned SharpFuzz tool (.config/dotnet-tools.json), then runs afl-fuzz on each target for N seconds
 # (default 30) from the seeds in tests/fuzz/corpus/TARGET. Findings go to artifacts/fuzz/findings/TARGET. A crash
 # is copied to tests/fuzz/regressions/TARGET (replayed by the test suite from then on) and fails the script.
-# CI runs it with --seconds 25 (about two minutes for the four targets); docs/fuzzing.md has the longer runs.
+# CI runs it with --seconds 20 (about two minutes for the five targets); docs/fuzzing.md has the longer runs.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -19,11 +19,11 @@ targets=()
 while (($# > 0)); do
     case "$1" in
         --seconds) seconds=$2; shift 2 ;;
-        framing|message|params|proof) targets+=("$1"); shift ;;
-        *) echo "usage: $0 [--seconds N] [framing|message|params|proof ...]" >&2; exit 2 ;;
+        framing|message|params|proof|tpm-public) targets+=("$1"); shift ;;
+        *) echo "usage: $0 [--seconds N] [framing|message|params|proof|tpm-public ...]" >&2; exit 2 ;;
     esac
 done
-((${#targets[@]} > 0)) || targets=(framing message params proof)
+((${#targets[@]} > 0)) || targets=(framing message params proof tpm-public)
 
 command -v afl-fuzz >/dev/null 2>&1 || { echo "fuzz: afl-fuzz not found (apt-get install afl++; scripts/setup.sh does)" >&2; exit 1; }
 

@@ -2,8 +2,8 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Launcher.Attestation.Credentials;
-using Launcher.Attestation.Tpm;
 
+using Launcher.Contracts.Tpm;
 using Xunit;
 
 namespace Launcher.Attestation.Tests;

@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using Launcher.Attestation.Credentials;
 using Launcher.Attestation.Tpm;
 using Launcher.Attestation.Verification;
+using Launcher.Contracts.Tpm;
 using Xunit;
 
 namespace Launcher.Attestation.Tests;

@@ -1,6 +1,6 @@
 using Launcher.Attestation.Credentials;
-using Launcher.Attestation.Tpm;
 
+using Launcher.Contracts.Tpm;
 using Xunit;
 
 namespace Launcher.Attestation.Tests;

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Launcher.Attestation.Tpm;
 
+using Launcher.Contracts.Tpm;
 using Xunit;
 
 namespace Launcher.Attestation.Tests;

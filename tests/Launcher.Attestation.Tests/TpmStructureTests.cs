@@ -1,34 +1,17 @@
 using System.Security.Cryptography;
 using Launcher.Attestation.Tpm;
 using Launcher.Attestation.Verification;
+using Launcher.Contracts.Tpm;
 using Xunit;
 
 namespace Launcher.Attestation.Tests;
 
+/// <summary>
+/// The attestation structures only the fleet server parses (TPMS_ATTEST, TPMT_SIGNATURE) and the verifier over them.
+/// The TPMT_PUBLIC parser's own tests are in Launcher.Contracts.Tests (Tpm/TpmPublicTests).
+/// </summary>
 public sealed class TpmStructureTests
 {
-    [Fact]
-    public void ParseSized_EveryTruncation_IsAFormatErrorNamingTheField()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        byte[] full = TpmPublicBuilder.EccSigningKey(key, TpmPublicBuilder.MachineKeyAttributes, restricted: false);
-
-        for (int length = 0; length < full.Length; length++)
-        {
-            var error = Assert.Throws<TpmFormatException>(() => TpmPublic.ParseSized(full.AsSpan(0, length)));
-            Assert.False(string.IsNullOrWhiteSpace(error.Message));
-        }
-    }
-
-    [Fact]
-    public void ParseSized_TrailingBytes_AreRefused()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        byte[] tpmt = TpmPublicBuilder.Inner(TpmPublicBuilder.EccSigningKey(key, TpmPublicBuilder.MachineKeyAttributes, restricted: false));
-
-        Assert.Throws<TpmFormatException>(() => TpmPublic.Parse([.. tpmt, 0x00]));
-    }
-
     [Fact]
     public void Parse_RandomBytes_NeverThrowsAnythingButFormatErrors()
     {
@@ -47,17 +30,6 @@ public sealed class TpmStructureTests
             {
             }
         }
-    }
-
-    [Fact]
-    public void ComputeName_IsNameAlgThenDigestOfTheMarshalledArea()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        byte[] tpm2b = TpmPublicBuilder.EccSigningKey(key, TpmPublicBuilder.MachineKeyAttributes, restricted: false);
-
-        byte[] name = TpmPublic.ParseSized(tpm2b).ComputeName();
-
-        Assert.Equal([0x00, 0x0B, .. SHA256.HashData(TpmPublicBuilder.Inner(tpm2b))], name);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Text;
 using Launcher.Contracts;
 using Launcher.Contracts.Identity;
+using Launcher.Contracts.Tpm;
 using Launcher.Rpc;
 
 namespace Launcher.Fuzz;
@@ -24,7 +25,7 @@ public static class FuzzTargets
     public static IReadOnlyCollection<string> CoveredMethods => LocalMethodsThatRefuse.Table.MethodNames;
 
     /// <summary>The target names, as scripts/fuzz.sh and the corpus folders use them.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["framing", "message", "params", "proof"];
+    public static IReadOnlyList<string> Names { get; } = ["framing", "message", "params", "proof", "tpm-public"];
 
     public static void Run(string target, byte[] input)
     {
@@ -41,6 +42,9 @@ public static class FuzzTargets
                 break;
             case "proof":
                 Proof(input);
+                break;
+            case "tpm-public":
+                TpmPublicArea(input);
                 break;
             default:
                 throw new ArgumentException($"unknown target {target}; one of {string.Join(", ", Names)}", nameof(target));
@@ -90,6 +94,51 @@ public static class FuzzTargets
     {
         string jws = Encoding.UTF8.GetString(input);
         _ = ProofReader.TryVerify(jws, s_someKey.Value, out _, out _);
+    }
+
+    /// <summary>
+    /// A TPMT_PUBLIC from a TPM or a peer through the one parser the daemon and the fleet server share: a
+    /// <see cref="TpmFormatException"/> or an area whose name, point and key can all be taken.
+    /// </summary>
+    public static void TpmPublicArea(byte[] input)
+    {
+        TpmPublic area;
+        try
+        {
+            area = TpmPublic.Parse(input);
+        }
+        catch (TpmFormatException)
+        {
+            return;
+        }
+
+        if (!area.Raw.AsSpan().SequenceEqual(input))
+        {
+            throw new FuzzCrashException("a parsed area's bytes are not the input");
+        }
+
+        if (area.ComputeName().Length != 2 + TpmHash.Size(area.NameAlg))
+        {
+            throw new FuzzCrashException("a name is not nameAlg || digest");
+        }
+
+        if (area.Type == TpmAlg.Ecc)
+        {
+            // Parse checked the point: every derived form must work.
+            _ = area.EccPointSec1();
+            _ = area.ExportSubjectPublicKeyInfo();
+        }
+        else
+        {
+            try
+            {
+                _ = area.ExportSubjectPublicKeyInfo();
+            }
+            catch (System.Security.Cryptography.CryptographicException)
+            {
+                // An RSA modulus is not checked for being one (the daemon and the server handle this exception).
+            }
+        }
     }
 
     private static void ThroughConnection(IReadOnlyList<byte[]> bodies)

@@ -1,3 +1,5 @@
+using Launcher.Contracts.Tpm;
+
 namespace Launcher.Platform.Attestation;
 
 /// <summary>
@@ -11,8 +13,8 @@ internal sealed class AttestationKey
     {
         Blob = blob;
         PublicArea = publicArea;
-        TpmPublicArea parsed = TpmPublicArea.Parse(publicArea);
-        Name = TpmPublicArea.ComputeName(publicArea);
+        TpmPublic parsed = TpmPublic.Parse(publicArea);
+        Name = parsed.ComputeName();
         PublicKeySec1 = parsed.EccPointSec1();
     }
 

@@ -1,5 +1,6 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
+using Launcher.Contracts.Tpm;
 using Launcher.Platform.Files;
 using Launcher.Platform.Keys;
 using Launcher.Platform.Native;
@@ -47,7 +48,7 @@ internal sealed class TpmAttestation : ITpmAttestation
     {
         CheckKind(kind);
         NativeEndorsementKey native = _store.Invoke(context => context.ReadEndorsementKey((uint)kind));
-        TpmPublicArea area = ParseArea(native.PublicArea, "endorsement key");
+        TpmPublic area = ParseArea(native.PublicArea, "endorsement key");
         byte[] spki;
         try
         {
@@ -61,7 +62,7 @@ internal sealed class TpmAttestation : ITpmAttestation
         EndorsementKeySource source = Enum.IsDefined((EndorsementKeySource)native.Source)
             ? (EndorsementKeySource)native.Source
             : throw new IOException($"The native shim reported an unknown EK source {native.Source}.");
-        return new EndorsementKey(kind, native.PublicArea, TpmPublicArea.ComputeName(native.PublicArea), spki, source);
+        return new EndorsementKey(kind, native.PublicArea, area.ComputeName(), spki, source);
     }
 
     public byte[]? ReadEndorsementCertificate(EndorsementKeyKind kind)
@@ -176,11 +177,11 @@ internal sealed class TpmAttestation : ITpmAttestation
         File.Delete(PrivateKeyPath);
     }
 
-    private static TpmPublicArea ParseArea(byte[] publicArea, string what)
+    private static TpmPublic ParseArea(byte[] publicArea, string what)
     {
         try
         {
-            return TpmPublicArea.Parse(publicArea);
+            return TpmPublic.Parse(publicArea);
         }
         catch (FormatException ex)
         {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Launcher.Attestation.Tpm;
+using Launcher.Contracts.Tpm;
 using Org.BouncyCastle.Crypto.Digests;
 using Org.BouncyCastle.Crypto.Encodings;
 using Org.BouncyCastle.Crypto.Engines;

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using Launcher.Attestation.Tpm;
+using Launcher.Contracts.Tpm;
 
 namespace Launcher.Attestation.Credentials;
 

@@ -1,3 +1,5 @@
+using Launcher.Contracts.Tpm;
+
 namespace Launcher.Attestation.Tpm;
 
 /// <summary>

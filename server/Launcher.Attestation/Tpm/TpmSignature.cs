@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Launcher.Contracts.Tpm;
 
 namespace Launcher.Attestation.Tpm;
 

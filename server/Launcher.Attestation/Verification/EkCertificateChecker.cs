@@ -2,7 +2,7 @@ using System.Formats.Asn1;
 using System.Numerics;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using Launcher.Attestation.Tpm;
+using Launcher.Contracts.Tpm;
 
 namespace Launcher.Attestation.Verification;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Launcher.Attestation.Tpm;
+using Launcher.Contracts.Tpm;
 
 namespace Launcher.Attestation.Verification;
 

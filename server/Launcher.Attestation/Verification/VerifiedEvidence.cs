@@ -1,4 +1,4 @@
-using Launcher.Attestation.Tpm;
+using Launcher.Contracts.Tpm;
 
 namespace Launcher.Attestation.Verification;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Launcher.Contracts.Tpm;
 using Launcher.Platform.Attestation;
 using Launcher.Platform.Keys;
 using Xunit;
@@ -42,11 +43,11 @@ public sealed class TpmAttestationTests : IDisposable
         Assert.NotNull(der);
         using X509Certificate2 certificate = X509CertificateLoader.LoadCertificate(der);
         Assert.Equal(certificate.PublicKey.ExportSubjectPublicKeyInfo(), ek.SubjectPublicKeyInfo);
-        TpmPublicArea area = TpmPublicArea.Parse(ek.PublicArea);
-        Assert.Equal(TpmPublicArea.AlgRsa, area.Type);
+        TpmPublic area = TpmPublic.Parse(ek.PublicArea);
+        Assert.Equal(TpmAlg.Rsa, area.Type);
         Assert.Equal(2048, area.RsaKeyBits);
-        Assert.False(area.Has(TpmPublicArea.AttributeUserWithAuth), "the low-range RSA EK needs its policy");
-        Assert.Equal(TpmPublicArea.ComputeName(ek.PublicArea), ek.Name);
+        Assert.False(area.Has(TpmObjectAttributes.UserWithAuth), "the low-range RSA EK needs its policy");
+        Assert.Equal(TpmPublic.Parse(ek.PublicArea).ComputeName(), ek.Name);
         Assert.Equal(0x000B, (ek.Name[0] << 8) | ek.Name[1]);
     }
 
@@ -65,9 +66,9 @@ public sealed class TpmAttestationTests : IDisposable
         Assert.NotNull(der);
         using X509Certificate2 certificate = X509CertificateLoader.LoadCertificate(der);
         Assert.Equal(certificate.PublicKey.ExportSubjectPublicKeyInfo(), ek.SubjectPublicKeyInfo);
-        TpmPublicArea area = TpmPublicArea.Parse(ek.PublicArea);
-        Assert.Equal(TpmPublicArea.CurveNistP384, area.Curve);
-        Assert.Equal(TpmPublicArea.AlgSha384, area.NameAlg);
+        TpmPublic area = TpmPublic.Parse(ek.PublicArea);
+        Assert.Equal(TpmAlg.CurveNistP384, area.Curve);
+        Assert.Equal(TpmAlg.Sha384, area.NameAlg);
         Assert.Equal(256, area.SymmetricKeyBits);
         Assert.Equal(0x000C, (ek.Name[0] << 8) | ek.Name[1]);
         Assert.Equal(50, ek.Name.Length);
@@ -174,8 +175,8 @@ public sealed class TpmAttestationTests : IDisposable
         Assert.Equal(EndorsementKeySource.DefaultTemplate, first.Source);
         Assert.Equal(first.PublicArea, second.PublicArea);
         Assert.Null(certificate);
-        TpmPublicArea area = TpmPublicArea.Parse(first.PublicArea);
-        Assert.Equal(TpmPublicArea.CurveNistP256, area.Curve);
+        TpmPublic area = TpmPublic.Parse(first.PublicArea);
+        Assert.Equal(TpmAlg.CurveNistP256, area.Curve);
         using ECDsa key = ECDsa.Create();
         key.ImportSubjectPublicKeyInfo(first.SubjectPublicKeyInfo, out _);
         Assert.Equal(256, key.KeySize);
@@ -222,11 +223,11 @@ public sealed class TpmAttestationTests : IDisposable
         // Assert
         Assert.Equal(created.PublicArea, reloaded.PublicArea);
         Assert.Equal(created.Blob, reloaded.Blob);
-        TpmPublicArea area = TpmPublicArea.Parse(reloaded.PublicArea);
-        Assert.Equal(ExpectedAkAttributes, area.ObjectAttributes);
-        Assert.Equal(TpmPublicArea.CurveNistP256, area.Curve);
-        Assert.Equal(0x0018, area.Scheme); // TPM_ALG_ECDSA
-        Assert.Equal(TpmPublicArea.AlgSha256, area.SchemeHash);
+        TpmPublic area = TpmPublic.Parse(reloaded.PublicArea);
+        Assert.Equal(ExpectedAkAttributes, (uint)area.Attributes);
+        Assert.Equal(TpmAlg.CurveNistP256, area.Curve);
+        Assert.Equal(TpmAlg.EcDsa, area.Scheme);
+        Assert.Equal(TpmAlg.Sha256, area.SchemeHash);
         Assert.Equal([0x00, 0x0B, .. SHA256.HashData(reloaded.PublicArea)], reloaded.Name);
         Assert.True(File.Exists(Path.Combine(_stateDirectory, TpmAttestation.PublicFileName)));
         Assert.Equal(
@@ -273,11 +274,11 @@ public sealed class TpmAttestationTests : IDisposable
         Assert.Equal([0x00, 0x0B, .. SHA256.HashData(certification.CertifiedPublicArea)], info.Name);
 
         // Assert: the certified public area is the machine key, with the machine key's attributes
-        TpmPublicArea certified = TpmPublicArea.Parse(certification.CertifiedPublicArea);
+        TpmPublic certified = TpmPublic.Parse(certification.CertifiedPublicArea);
         Assert.Equal(machineKey.PublicKeySec1.ToArray(), certified.EccPointSec1());
-        Assert.True(certified.Has(TpmPublicArea.AttributeFixedTpm | TpmPublicArea.AttributeFixedParent | TpmPublicArea.AttributeSensitiveDataOrigin | TpmPublicArea.AttributeSign));
-        Assert.False(certified.Has(TpmPublicArea.AttributeRestricted));
-        Assert.False(certified.Has(TpmPublicArea.AttributeDecrypt));
+        Assert.True(certified.Has(TpmObjectAttributes.FixedTpm | TpmObjectAttributes.FixedParent | TpmObjectAttributes.SensitiveDataOrigin | TpmObjectAttributes.Sign));
+        Assert.False(certified.Has(TpmObjectAttributes.Restricted));
+        Assert.False(certified.Has(TpmObjectAttributes.Decrypt));
 
         // Assert: the AK's signature, checked by .NET with the AK's public key, in both encodings
         using ECDsa akKey = ECDsa.Create(new ECParameters
@@ -451,7 +452,7 @@ public sealed class TpmAttestationTests : IDisposable
             // Assert: the certified key is the machine key, not whatever took its old handle after the reset
             CertifyInfo info = CertifyInfo.Parse(certification.Attest);
             Assert.Equal([0x00, 0x0B, .. SHA256.HashData(certification.CertifiedPublicArea)], info.Name);
-            Assert.Equal(machineKey.PublicKeySec1.ToArray(), TpmPublicArea.Parse(certification.CertifiedPublicArea).EccPointSec1());
+            Assert.Equal(machineKey.PublicKeySec1.ToArray(), TpmPublic.Parse(certification.CertifiedPublicArea).EccPointSec1());
             Assert.Equal(nonce, info.ExtraData);
             Assert.Equal(secret, activated);
         }

@@ -1,4 +1,4 @@
-namespace Launcher.Attestation.Tpm;
+namespace Launcher.Contracts.Tpm;
 
 /// <summary>TPMA_OBJECT bits (TCG TPM 2.0 Part 2, table 31).</summary>
 [Flags]

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Launcher.Attestation.Tpm;
+namespace Launcher.Contracts.Tpm;
 
 /// <summary>Maps a TPM hash algorithm to .NET's and to its digest size.</summary>
 public static class TpmHash
