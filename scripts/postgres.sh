@@ -29,24 +29,11 @@ find_bin() {
     return 1
 }
 
-# Any TCP socket on the port counts, not only listeners: a client connection's TIME-WAIT on it (thousands after a
-# benchmark or a test run) makes PostgreSQL's bind fail with "Address already in use".
-port_in_use() {
-    [[ -n "$(ss -Htan "sport = :$1")" ]]
-}
+# shellcheck source=scripts/free-ports.sh
+source "$(dirname "${BASH_SOURCE[0]}")/free-ports.sh"
 
 pick_port() {
-    local attempt port
-    for attempt in $(seq 1 50); do
-        port=$(( (RANDOM % 20000) + 30000 ))
-        if ! port_in_use "${port}"; then
-            echo "${port}"
-            return 0
-        fi
-        : "${attempt}"
-    done
-    echo "postgres.sh: no free port found" >&2
-    return 1
+    pick_free_ports 1
 }
 
 as_owner() {

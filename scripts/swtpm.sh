@@ -20,23 +20,17 @@ usage() {
     exit 2
 }
 
-port_in_use() {
+# shellcheck source=scripts/free-ports.sh
+source "$(dirname "${BASH_SOURCE[0]}")/free-ports.sh"
+
+port_listening() {
     local port=$1
     [[ -n "$(ss -Htln "sport = :${port}")" ]]
 }
 
+# The server port and the control port after it.
 pick_port_pair() {
-    local attempt port
-    for attempt in $(seq 1 50); do
-        port=$(( (RANDOM % 20000) * 2 + 20000 ))
-        if ! port_in_use "${port}" && ! port_in_use "$((port + 1))"; then
-            echo "${port}"
-            return 0
-        fi
-        : "${attempt}"
-    done
-    echo "no free port pair found" >&2
-    return 1
+    pick_free_ports 2
 }
 
 is_running() {
@@ -99,7 +93,7 @@ start() {
             --log "file=${dir}/swtpm.log" 2>>"${dir}/swtpm.log"; then
             local waited
             for waited in $(seq 1 50); do
-                if is_running "${dir}" && port_in_use "${port}"; then
+                if is_running "${dir}" && port_listening "${port}"; then
                     echo "swtpm:host=${host},port=${port}" >"${dir}/tcti"
                     cat "${dir}/tcti"
                     return 0
