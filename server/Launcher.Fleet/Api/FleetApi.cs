@@ -106,7 +106,8 @@ internal static class FleetApi
 
     private static async Task<IResult> GetNotificationAsync(string id, FleetQueries queries, HttpContext http, string? state, string? after, int? limit)
     {
-        if (id.StartsWith("b_", StringComparison.Ordinal))
+        // A broadcast is b_…; each machine's copy of it (b_….m_…) is an ordinary notification.
+        if (id.StartsWith("b_", StringComparison.Ordinal) && !id.Contains('.', StringComparison.Ordinal))
         {
             if (state is not null && !BroadcastStore.States.Contains(state))
             {
