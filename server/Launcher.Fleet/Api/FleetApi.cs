@@ -107,7 +107,7 @@ internal static class FleetApi
     private static async Task<IResult> GetNotificationAsync(string id, FleetQueries queries, HttpContext http, string? state, string? after, int? limit)
     {
         // A broadcast is b_…; each machine's copy of it (b_….m_…) is an ordinary notification.
-        if (id.StartsWith("b_", StringComparison.Ordinal) && !id.Contains('.', StringComparison.Ordinal))
+        if (BroadcastStore.IsBroadcastId(id))
         {
             if (state is not null && !BroadcastStore.States.Contains(state))
             {

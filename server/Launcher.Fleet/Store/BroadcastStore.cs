@@ -45,6 +45,9 @@ internal sealed class BroadcastStore
         _database = database;
     }
 
+    /// <summary>True for a broadcast's id (b_…), false for a notification, including a machine's copy of a broadcast (b_….m_…).</summary>
+    public static bool IsBroadcastId(string id) => id.StartsWith("b_", StringComparison.Ordinal) && !id.Contains('.', StringComparison.Ordinal);
+
     /// <summary>
     /// Stores the broadcast and one notification per machine of its target that is not revoked, in the caller's
     /// transaction; returns the number of machines, or null (nothing written) when it is over <paramref name="maxMachines"/>.

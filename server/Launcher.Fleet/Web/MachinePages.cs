@@ -2,6 +2,7 @@ using System.Globalization;
 using Launcher.Fleet.Policy;
 using Launcher.Fleet.Push;
 using Launcher.Fleet.Services;
+using Launcher.Fleet.Store;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -253,6 +254,11 @@ internal static class MachinePages
 
     private static async Task<IResult> NotificationAsync(string id, HttpContext http, FleetContext context, FleetQueries queries, IAntiforgery antiforgery)
     {
+        if (BroadcastStore.IsBroadcastId(id))
+        {
+            return await BroadcastPages.PageAsync(id, http, context, queries, antiforgery).ConfigureAwait(false);
+        }
+
         var view = new ConsoleView(http, antiforgery) { Now = context.Time.GetUtcNow() };
         NotificationView? n = await queries.GetNotificationAsync(id, http.RequestAborted).ConfigureAwait(false);
         if (n is null)
