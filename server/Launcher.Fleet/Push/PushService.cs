@@ -149,8 +149,16 @@ internal sealed class PushService
         _ = Task.Run(() => DeliverBroadcastAsync(id), CancellationToken.None);
         if (_context.Database.Kind == DatabaseKind.Postgres)
         {
-            // One NOTIFY for the whole broadcast: each other instance sends to the machines it holds.
-            await _wake.PublishAsync(BroadcastWake + id + ":" + _context.InstanceId, cancellationToken).ConfigureAwait(false);
+            // One NOTIFY for the whole broadcast: each other instance sends to the machines it holds. It is stored
+            // already: a lost wake-up only delays the other instances' machines to their next sweep.
+            try
+            {
+                await _wake.PublishAsync(BroadcastWake + id + ":" + _context.InstanceId, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is DbException or IOException or TimeoutException or InvalidOperationException)
+            {
+                Log.SweepFailed(_logger, ex.Message);
+            }
         }
 
         return (id, machines, null, 202);

@@ -11,7 +11,8 @@ namespace Launcher.Benchmarks.Fleet;
 /// <summary>
 /// The fleet suite (issue 6 §6): N simulated machines in this process against one launcher-fleet child, each
 /// enrolled for real and then authenticated on a second connection (timed), the raw TLS handshake rate of the same
-/// Kestrel endpoint as the baseline, a notification to every machine until every outcome is stored at the server,
+/// Kestrel endpoint as the baseline, one broadcast to every machine until every outcome is stored at the server (then
+/// one POST per machine for comparison),
 /// and the server's RSS with N connections. SQLite at N (10,000; 300 with --quick), then PostgreSQL at 1,000.
 /// </summary>
 internal sealed class FleetSuite
