@@ -214,6 +214,46 @@ public sealed class BroadcastTests
         Assert.Equal($"{id}.{two.MachineId}", (await two.NextNotificationAsync()).Id);
     }
 
+    [Theory(Timeout = T)]
+    [InlineData("sqlite")]
+    [PostgresData]
+    public async Task OutcomesReportedAtOnce_AreAllStoredBeforeTheirAnswers_AndAForeignOneIsRefusedAlone(string store)
+    {
+        await using FleetHarness fleet = await FleetHarness.StartAsync(store, _postgres);
+        var machines = new List<TestMachine>();
+        try
+        {
+            for (int i = 0; i < 6; i++)
+            {
+                machines.Add(await fleet.EnrolAsync());
+            }
+
+            (string id, _) = await BroadcastAsync(fleet, new { allMachines = true, allUsers = true, title = "t", body = "b" });
+            string[] copies = await Task.WhenAll(machines.Select(async m => (await m.NextNotificationAsync()).Id));
+
+            // Every machine reports for three users at once, and machine 0 also for machine 1's copy: the group
+            // commit takes them together; only the foreign one is refused, and each answer means stored.
+            Task[] reports = machines.SelectMany((m, i) => Enumerable.Range(0, 3).Select(u =>
+                m.Rpc.InvokeAsync(FleetMethods.NotificationOutcome, new OutcomeParams { Id = copies[i], Uid = (uint)(1000 + u), Outcome = "shown", At = 1 }))).ToArray();
+            Task foreign = machines[0].Rpc.InvokeAsync(FleetMethods.NotificationOutcome, new OutcomeParams { Id = copies[1], Uid = 2000, Outcome = "failed", At = 1 });
+            await Task.WhenAll(reports);
+            Launcher.Rpc.RpcException refused = await Assert.ThrowsAsync<Launcher.Rpc.RpcException>(() => foreign);
+
+            Assert.Equal(Launcher.Contracts.ErrorCodes.NotFound, refused.Code);
+            JsonElement view = await fleet.GetJsonAsync($"/api/v1/notifications/{id}");
+            Assert.Equal(18, view.GetProperty("recipients").GetProperty("shown").GetInt64());
+            Assert.Equal(0, view.GetProperty("recipients").GetProperty("failed").GetInt64());
+            Assert.Equal(6, view.GetProperty("states").GetProperty("shown").GetInt64());
+        }
+        finally
+        {
+            foreach (TestMachine machine in machines)
+            {
+                await machine.DisposeAsync();
+            }
+        }
+    }
+
     internal static async Task<(string Id, long Machines)> BroadcastAsync(FleetHarness fleet, object body, HttpClient? client = null)
     {
         using HttpResponseMessage response = await (client ?? fleet.Admin).PostAsJsonAsync("/api/v1/notifications", body);
