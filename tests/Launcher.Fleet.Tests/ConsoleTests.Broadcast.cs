@@ -49,6 +49,12 @@ public sealed partial class ConsoleTests
         Assert.Equal("Final, or older than an hour.", browser.Text("#watching"));
         browser.Screenshot("broadcast");
 
+        // A machine's copy is an ordinary notification page that links back to the broadcast.
+        browser.Go($"/console/notifications/{one.Id}");
+        Assert.Equal(id, browser.Text("#broadcast-link"));
+        await browser.ClickAndWaitAsync("#broadcast-link");
+        Assert.Equal($"/console/notifications/{id}", browser.CurrentPath);
+
         // The state filter lists only the machines in that state.
         await browser.ClickAndWaitAsync("#states tr[data-state='dismissed'] a");
         Assert.Single(browser.FindAll("#broadcast-machines tr[data-machine]"));

@@ -278,6 +278,7 @@ internal static class MachinePages
             <dl>
             <dt>Machine</dt><dd><a href="{ConsoleView.MachineHref(n.MachineId)}" class="mono">{n.MachineId}</a></dd>
             <dt>To</dt><dd>{(n.AllUsers ? "all users" : "uid " + n.Uid)}</dd>
+            {Html.When(n.BroadcastId is not null, Html.Of($"""<dt>Part of</dt><dd><a href="{BroadcastPages.Path}/{Uri.EscapeDataString(n.BroadcastId ?? string.Empty)}" class="mono" id="broadcast-link">{n.BroadcastId}</a></dd>"""))}
             <dt>Title</dt><dd id="n-title">{n.Title}</dd>
             <dt>Body</dt><dd>{n.Body}</dd>
             <dt>URL</dt><dd class="mono">{n.Url ?? "—"}</dd>
