@@ -295,8 +295,11 @@ internal sealed class PushService
         return false;
     }
 
-    /// <summary>notification/send, then the delivery mark (committed before this returns true).</summary>
-    private async Task<bool> SendAsync(LinkSession session, string machineId, FleetNotificationParams request)
+    /// <summary>
+    /// notification/send, then the delivery mark (committed before this returns true). A broadcast's copies are not
+    /// logged one by one (<paramref name="logDelivery"/> false): its one summary line says how many were sent.
+    /// </summary>
+    private async Task<bool> SendAsync(LinkSession session, string machineId, FleetNotificationParams request, bool logDelivery = true)
     {
         try
         {
@@ -315,7 +318,11 @@ internal sealed class PushService
         }
 
         await _acks.MarkDeliveredAsync(request.Id, CancellationToken.None).ConfigureAwait(false);
-        Log.Delivered(_logger, request.Id, machineId);
+        if (logDelivery)
+        {
+            Log.Delivered(_logger, request.Id, machineId);
+        }
+
         return true;
     }
 
@@ -388,7 +395,7 @@ internal sealed class PushService
         bool sent;
         try
         {
-            sent = await SendAsync(session, machineId, request).ConfigureAwait(false);
+            sent = await SendAsync(session, machineId, request, logDelivery: false).ConfigureAwait(false);
         }
         finally
         {
