@@ -181,6 +181,8 @@ internal sealed class FleetServer : IAsyncDisposable
         services.AddSingleton<CertificateService>();
         services.AddSingleton<EnrolmentService>();
         services.AddSingleton<SessionRegistry>();
+        services.AddSingleton<AckWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<AckWriter>());
         services.AddSingleton<WakeBus>();
         services.AddHostedService(sp => sp.GetRequiredService<WakeBus>());
         services.AddSingleton<PushService>();

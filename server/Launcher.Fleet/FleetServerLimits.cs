@@ -5,6 +5,9 @@ namespace Launcher.Fleet;
 /// <summary>Every limit and interval of the fleet server in one place.</summary>
 internal sealed class FleetServerLimits
 {
+    /// <summary>Longest group name (enrolment tokens, broadcasts).</summary>
+    public const int MaxGroupLength = 64;
+
     /// <summary>Connections upgraded but not yet authenticated, at once; over it the upgrade gets 503 + Retry-After.</summary>
     public int MaxUnauthenticatedConnections { get; init; } = 512;
 
@@ -40,6 +43,21 @@ internal sealed class FleetServerLimits
 
     /// <summary>Most notifications delivered to one machine per sweep.</summary>
     public int DeliveryBatch { get; init; } = 100;
+
+    /// <summary>
+    /// Most machines one broadcast (<c>POST /api/v1/notifications</c>) may reach; a target with more is refused
+    /// (400, nothing stored): send per group instead. All its rows are written in one transaction.
+    /// </summary>
+    public int MaxBroadcastMachines { get; init; } = 100_000;
+
+    /// <summary><c>notification/send</c> calls of one broadcast in flight at once on one instance.</summary>
+    public int BroadcastSendConcurrency { get; init; } = 256;
+
+    /// <summary>Most delivery marks and outcomes written in one transaction by the group commit.</summary>
+    public int AckBatch { get; init; } = 1000;
+
+    /// <summary>Delivery marks and outcomes waiting for the group commit at most; a writer beyond it waits.</summary>
+    public int AckQueue { get; init; } = 100_000;
 
     /// <summary>Most audit entries or machines in one API page.</summary>
     public int MaxPageSize { get; init; } = 500;

@@ -59,6 +59,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 18, Level = LogLevel.Debug, Message = "Wake-up for {MachineId} received")]
     public static partial void WakeReceived(ILogger logger, string machineId);
 
+    [LoggerMessage(EventId = 19, Level = LogLevel.Warning, Message = "Group commit of {Count} delivery marks and outcomes failed: {Reason}")]
+    public static partial void AckBatchFailed(ILogger logger, int count, string reason);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Broadcast {Id} to {Target} stored for {Machines} machines by {Actor}")]
+    public static partial void BroadcastCreated(ILogger logger, string id, string target, long machines, string actor);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "Broadcast {Id}: sent to {Sent} connected machines on this instance ({Accepted} accepted) in {Milliseconds} ms")]
+    public static partial void BroadcastSent(ILogger logger, string id, int sent, int accepted, long milliseconds);
+
     [LoggerMessage(EventId = 1200, Level = LogLevel.Information, Message = "Console: admin {AdminId} signed in from {Remote}")]
     public static partial void ConsoleSignedIn(ILogger logger, string adminId, string remote);
 
@@ -85,6 +94,9 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1208, Level = LogLevel.Warning, Message = "Console: sign-in from {Remote} refused for {RetryAfterSeconds} s: too many failed sign-ins from that address")]
     public static partial void ConsoleSignInThrottled(ILogger logger, string remote, int retryAfterSeconds);
+
+    [LoggerMessage(EventId = 1209, Level = LogLevel.Information, Message = "Console: broadcast {Id} to {Target} created by {Actor}")]
+    public static partial void ConsoleBroadcastCreated(ILogger logger, string id, string target, string actor);
 
     [LoggerMessage(EventId = 1230, Level = LogLevel.Warning, Message = "Console key ring: element {Name} in the database is not valid XML ({Reason}); ignored")]
     public static partial void ConsoleKeyUnreadable(ILogger logger, string name, string reason);

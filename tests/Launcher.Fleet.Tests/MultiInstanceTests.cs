@@ -49,6 +49,35 @@ public sealed class MultiInstanceTests
 
     [Theory(Timeout = T)]
     [PostgresData]
+    public async Task ABroadcastThroughOneInstance_ReachesMachinesHeldByBoth(string store)
+    {
+        await using FleetHarness fleet = await FleetHarness.StartAsync(store, _postgres);
+        FleetServer other = await fleet.StartInstanceAsync();
+        await using TestMachine onA = await fleet.EnrolAsync(server: fleet.Server);
+        await using TestMachine onB = await fleet.EnrolAsync(server: other);
+        await using TestMachine alsoOnB = await fleet.EnrolAsync(server: other);
+        using HttpClient otherAdmin = fleet.Client(fleet.AdminToken, other);
+
+        // Through B: B sends to its own two; one NOTIFY wakes A, which sends to the machine it holds.
+        (string id, long machines) = await BroadcastTests.BroadcastAsync(fleet, new { allMachines = true, uid = 501, title = "Everyone", body = "from B" }, otherAdmin);
+
+        Assert.Equal(3, machines);
+        foreach (TestMachine machine in new[] { onA, onB, alsoOnB })
+        {
+            FleetNotificationParams got = await machine.NextNotificationAsync();
+            Assert.Equal($"{id}.{machine.MachineId}", got.Id);
+            await machine.Rpc.InvokeAsync(FleetMethods.NotificationOutcome, new OutcomeParams { Id = got.Id, Uid = 501, Outcome = "shown", At = 1 });
+        }
+
+        // Either instance reads the same aggregate.
+        JsonElement view = await BroadcastTests.WaitForAsync(fleet, $"/api/v1/notifications/{id}", v => v.GetProperty("states").GetProperty("shown").GetInt64() == 3);
+        Assert.Equal(3, view.GetProperty("states").GetProperty("shown").GetInt64());
+        Assert.Equal(3, view.GetProperty("recipients").GetProperty("shown").GetInt64());
+        Assert.True(view.GetProperty("items").EnumerateArray().All(i => i.TryGetProperty("deliveredAt", out _)));
+    }
+
+    [Theory(Timeout = T)]
+    [PostgresData]
     public async Task ANonceIssuedOnOneInstance_CannotBeUsedOnTheOther(string store)
     {
         await using FleetHarness fleet = await FleetHarness.StartAsync(store, _postgres);

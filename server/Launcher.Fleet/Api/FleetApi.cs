@@ -22,6 +22,7 @@ internal static class FleetApi
         admin.MapPost("/machines/{id}/revoke", RevokeAsync);
         admin.MapPost("/machines/{id}/check", CheckAsync);
         admin.MapPost("/machines/{id}/apple-attestation", AppleAttestationAsync);
+        admin.MapPost("/notifications", BroadcastAsync);
         admin.MapGet("/notifications/{id}", GetNotificationAsync);
         admin.MapGet("/audit", ListAuditAsync);
         app.MapPost("/api/v1/verify", VerifyAsync);
@@ -86,8 +87,39 @@ internal static class FleetApi
             : Results.Json(result, ApiJson.Options);
     }
 
-    private static async Task<IResult> GetNotificationAsync(string id, FleetQueries queries, HttpContext http)
+    private static async Task<IResult> BroadcastAsync(PushService push, HttpContext http)
     {
+        (BroadcastRequest? request, IResult? problem) = await ApiJson.ReadAsync<BroadcastRequest>(http.Request).ConfigureAwait(false);
+        if (request is null)
+        {
+            return problem!;
+        }
+
+        (string? created, long machines, string? error, int status) = await push.BroadcastAsync(request, Actor(http), http.RequestAborted).ConfigureAwait(false);
+        if (created is null)
+        {
+            return Problems.Result(status, status == StatusCodes.Status404NotFound ? "No machines" : "Invalid notification", error!);
+        }
+
+        return Results.Json(new { id = created, machines }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> GetNotificationAsync(string id, FleetQueries queries, HttpContext http, string? state, string? after, int? limit)
+    {
+        // A broadcast is b_…; each machine's copy of it (b_….m_…) is an ordinary notification.
+        if (BroadcastStore.IsBroadcastId(id))
+        {
+            if (state is not null && !BroadcastStore.States.Contains(state))
+            {
+                return Problems.Result(StatusCodes.Status400BadRequest, "Invalid query", $"state must be one of {string.Join(", ", BroadcastStore.States)}.");
+            }
+
+            BroadcastView? broadcast = await queries.GetBroadcastAsync(id, state, after, limit ?? 100, http.RequestAborted).ConfigureAwait(false);
+            return broadcast is null
+                ? Problems.Result(StatusCodes.Status404NotFound, "Not found", "No notification with this id.")
+                : Results.Json(broadcast, ApiJson.Options);
+        }
+
         NotificationView? notification = await queries.GetNotificationAsync(id, http.RequestAborted).ConfigureAwait(false);
         return notification is null
             ? Problems.Result(StatusCodes.Status404NotFound, "Not found", "No notification with this id.")

@@ -20,10 +20,12 @@ internal sealed class LinkHandlers
     private readonly EnrolmentService _enrolment;
     private readonly SessionRegistry _sessions;
     private readonly PushService _push;
+    private readonly AckWriter _acks;
     private readonly ILogger _logger;
 
-    public LinkHandlers(FleetContext context, EnrolmentService enrolment, SessionRegistry sessions, PushService push, ILogger<LinkHandlers> logger)
+    public LinkHandlers(FleetContext context, EnrolmentService enrolment, SessionRegistry sessions, PushService push, AckWriter acks, ILogger<LinkHandlers> logger)
     {
+        _acks = acks;
         _context = context;
         _enrolment = enrolment;
         _sessions = sessions;
@@ -122,7 +124,7 @@ internal sealed class LinkHandlers
 
     private async Task<EmptyParams> OutcomeAsync(LinkSession session, OutcomeParams request, CancellationToken cancellationToken)
     {
-        if (!await _context.Notifications.ApplyOutcomeAsync(session.MachineId!, request, cancellationToken).ConfigureAwait(false))
+        if (!await _acks.ApplyOutcomeAsync(session.MachineId!, request, cancellationToken).ConfigureAwait(false))
         {
             throw new RpcException(ErrorCodes.NotFound, "No notification with this id was sent to this machine.");
         }

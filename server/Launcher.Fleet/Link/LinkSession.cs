@@ -7,6 +7,7 @@ namespace Launcher.Fleet.Link;
 internal sealed class LinkSession
 {
     private string? _machineId;
+    private int _deliveryWanted;
 
     public LinkSession(string connectionId, string channelBinding, WebSocketTransport transport, JsonRpcConnection connection, string remote, int maxChallenges)
     {
@@ -46,6 +47,15 @@ internal sealed class LinkSession
 
     /// <summary>One delivery run at a time per connection.</summary>
     public SemaphoreSlim DeliveryLock { get; } = new(1, 1);
+
+    /// <summary>True while someone asked for a delivery run that has not started yet.</summary>
+    public bool WantsDelivery => Volatile.Read(ref _deliveryWanted) == 1;
+
+    /// <summary>Asks for a delivery run: whoever holds <see cref="DeliveryLock"/> (or takes it next) reads the outbox again.</summary>
+    public void RequestDelivery() => Volatile.Write(ref _deliveryWanted, 1);
+
+    /// <summary>Takes the request for a delivery run; true when there was one.</summary>
+    public bool TakeDeliveryRequest() => Interlocked.Exchange(ref _deliveryWanted, 0) == 1;
 
     /// <summary>Marks the connection authenticated; false when it already was.</summary>
     public bool TryAuthenticate(string machineId) => Interlocked.CompareExchange(ref _machineId, machineId, null) is null;

@@ -18,6 +18,7 @@ internal sealed class FleetContext
         Tokens = new TokenStore(database);
         Nonces = new NonceStore(database);
         Notifications = new NotificationStore(database);
+        Broadcasts = new BroadcastStore(database);
         Presence = new PresenceStore(database);
         Audit = new AuditStore(database);
         ConsoleSessions = new ConsoleSessionStore(database);
@@ -43,6 +44,8 @@ internal sealed class FleetContext
     public NonceStore Nonces { get; }
 
     public NotificationStore Notifications { get; }
+
+    public BroadcastStore Broadcasts { get; }
 
     public PresenceStore Presence { get; }
 

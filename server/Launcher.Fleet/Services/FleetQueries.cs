@@ -51,6 +51,48 @@ internal sealed class FleetQueries
         return View(row, outcomes);
     }
 
+    /// <summary>A broadcast with its counts and one page of machines; null when there is none with this id.</summary>
+    public async Task<BroadcastView?> GetBroadcastAsync(string id, string? state, string? after, int limit, CancellationToken cancellationToken)
+    {
+        BroadcastRow? row = await _context.Broadcasts.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (row is null)
+        {
+            return null;
+        }
+
+        limit = Math.Clamp(limit, 1, _context.Limits.MaxPageSize);
+        IReadOnlyDictionary<string, long> states = await _context.Broadcasts.StateCountsAsync(id, cancellationToken).ConfigureAwait(false);
+        IReadOnlyDictionary<string, long> recipients = await _context.Broadcasts.OutcomeCountsAsync(id, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<BroadcastMachineRow> page = await _context.Broadcasts.MachinesAsync(id, state, after, limit + 1, cancellationToken).ConfigureAwait(false);
+        bool more = page.Count > limit;
+        List<BroadcastMachineRow> shown = page.Take(limit).ToList();
+        ILookup<string, OutcomeRow> outcomes = (await _context.Notifications.OutcomesAsync(shown.Select(m => m.NotificationId).ToList(), cancellationToken).ConfigureAwait(false))
+            .ToLookup(o => o.NotificationId, StringComparer.Ordinal);
+        List<BroadcastMachineView> items = shown.Select(m => new BroadcastMachineView(
+            m.MachineId,
+            m.NotificationId,
+            m.State,
+            m.DeliveredAt is long delivered ? DateTimeOffset.FromUnixTimeMilliseconds(delivered) : null,
+            outcomes[m.NotificationId].Select(Recipient).ToList())).ToList();
+        return new BroadcastView(
+            row.Id,
+            row.AllMachines != 0 ? new BroadcastTargetView(true, null) : new BroadcastTargetView(null, row.Grp),
+            row.Uid is long uid ? (uint)uid : null,
+            row.AllUsers != 0,
+            row.Title,
+            row.Body,
+            row.Url,
+            DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt),
+            row.CreatedBy,
+            row.Machines,
+            states,
+            recipients,
+            items,
+            more ? shown[^1].MachineId : null);
+    }
+
+    public Task<IReadOnlyList<BroadcastRow>> RecentBroadcastsAsync(int limit, CancellationToken cancellationToken) => _context.Broadcasts.RecentAsync(limit, cancellationToken);
+
     public async Task<IReadOnlyList<NotificationView>> ListNotificationsAsync(string machineId, int limit, CancellationToken cancellationToken)
     {
         IReadOnlyList<NotificationRow> rows = await _context.Notifications.ListForMachineAsync(machineId, Math.Clamp(limit, 1, _context.Limits.MaxPageSize), cancellationToken).ConfigureAwait(false);
@@ -125,7 +167,10 @@ internal sealed class FleetQueries
         DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt),
         row.CreatedBy,
         row.DeliveredAt is long delivered ? DateTimeOffset.FromUnixTimeMilliseconds(delivered) : null,
-        outcomes.Select(o => new RecipientView((uint)o.Uid, o.Outcome, o.Action, o.At is long at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null)).ToList());
+        outcomes.Select(Recipient).ToList(),
+        row.BroadcastId);
+
+    private static RecipientView Recipient(OutcomeRow o) => new((uint)o.Uid, o.Outcome, o.Action, o.At is long at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null);
 
     private long FreshSince() => _context.NowMs - (long)_context.Limits.PresenceStaleAfter.TotalMilliseconds;
 }

@@ -43,7 +43,34 @@ internal sealed record NotificationView(
     DateTimeOffset CreatedAt,
     string CreatedBy,
     DateTimeOffset? DeliveredAt,
-    IReadOnlyList<RecipientView> Recipients);
+    IReadOnlyList<RecipientView> Recipients,
+    string? BroadcastId = null);
+
+/// <summary>
+/// A broadcast and its aggregate outcome: machines per state, users per outcome, and a page of machines (by id,
+/// optionally in one state) with their outcomes; <see cref="Next"/> is the <c>after</c> of the next page.
+/// </summary>
+internal sealed record BroadcastView(
+    string Id,
+    BroadcastTargetView Target,
+    uint? Uid,
+    bool AllUsers,
+    string Title,
+    string Body,
+    string? Url,
+    DateTimeOffset CreatedAt,
+    string CreatedBy,
+    long Machines,
+    IReadOnlyDictionary<string, long> States,
+    IReadOnlyDictionary<string, long> Recipients,
+    IReadOnlyList<BroadcastMachineView> Items,
+    string? Next);
+
+/// <summary>Which machines a broadcast is for: <c>{"allMachines": true}</c> or <c>{"group": "eng"}</c>.</summary>
+internal sealed record BroadcastTargetView(bool? AllMachines, string? Group);
+
+/// <summary>One machine's copy of a broadcast: its state and the outcome for each user.</summary>
+internal sealed record BroadcastMachineView(string MachineId, string NotificationId, string State, DateTimeOffset? DeliveredAt, IReadOnlyList<RecipientView> Recipients);
 
 /// <summary>The outcome for one user.</summary>
 internal sealed record RecipientView(uint Uid, string Outcome, string? Action, DateTimeOffset? At);

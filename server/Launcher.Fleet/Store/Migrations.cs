@@ -125,5 +125,23 @@ internal static class Migrations
             );
             CREATE INDEX console_keys_expires ON console_keys (expires_at);
             """),
+        (6, """
+            CREATE TABLE broadcasts (
+                id TEXT PRIMARY KEY,
+                all_machines BIGINT NOT NULL,
+                grp TEXT,
+                uid BIGINT,
+                all_users BIGINT NOT NULL,
+                title TEXT NOT NULL,
+                body TEXT NOT NULL,
+                url TEXT,
+                machines BIGINT NOT NULL,
+                created_at BIGINT NOT NULL,
+                created_by TEXT NOT NULL
+            );
+            ALTER TABLE notifications ADD COLUMN broadcast_id TEXT REFERENCES broadcasts (id);
+            CREATE INDEX notifications_broadcast ON notifications (broadcast_id, machine_id);
+            CREATE INDEX machines_grp ON machines (grp);
+            """),
     ];
 }

@@ -22,4 +22,7 @@ internal sealed class NotificationRow
     public string CreatedBy { get; set; } = string.Empty;
 
     public long? DeliveredAt { get; set; }
+
+    /// <summary>The broadcast this is one machine's copy of; null for a notification to one machine.</summary>
+    public string? BroadcastId { get; set; }
 }

@@ -32,6 +32,7 @@ internal static class ConsoleEndpoints
         RouteGroupBuilder pages = app.MapGroup(Root).AddEndpointFilter<ConsoleAuthFilter>().AddEndpointFilter<ConsoleAntiforgeryFilter>();
         pages.MapPost("/logout", LogoutAsync);
         MachinePages.Map(pages);
+        BroadcastPages.Map(pages);
         TokenPages.Map(pages);
         AuditPage.Map(pages);
     }

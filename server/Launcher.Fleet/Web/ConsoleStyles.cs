@@ -31,7 +31,7 @@ internal static class ConsoleStyles
         a { color: var(--accent); }
         .badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; font-weight: 600; border: 1px solid transparent; }
         .online, .clicked, .active { color: var(--ok); background: #e6f4ea; border-color: #b7e1c1; }
-        .offline, .pending, .submitted, .shown { color: var(--warn); background: #fff4d6; border-color: #f0dc9c; }
+        .offline, .pending, .delivered, .submitted, .shown { color: var(--warn); background: #fff4d6; border-color: #f0dc9c; }
         .revoked, .failed, .expired, .used-up { color: var(--bad); background: #fde8e6; border-color: #f4c1bb; }
         .dismissed { color: var(--muted); background: #eef1f5; border-color: var(--line); }
         .reported { color: var(--muted); font-size: 11px; font-style: italic; }

@@ -37,6 +37,7 @@ internal sealed class ConsoleView
             nav = Html.Join(new (string Path, string Name)[]
             {
                 (ConsoleEndpoints.Root + "/machines", "Machines"),
+                (ConsoleEndpoints.Root + "/notifications", "Notify"),
                 (ConsoleEndpoints.Root + "/tokens", "Tokens"),
                 (ConsoleEndpoints.Root + "/audit", "Audit log"),
             }.Select(link => Html.Of($"""<a href="{link.Path}" class="{(link.Name == current ? "current" : string.Empty)}">{link.Name}</a>""")));

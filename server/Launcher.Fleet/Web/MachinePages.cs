@@ -2,6 +2,7 @@ using System.Globalization;
 using Launcher.Fleet.Policy;
 using Launcher.Fleet.Push;
 using Launcher.Fleet.Services;
+using Launcher.Fleet.Store;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -253,6 +254,11 @@ internal static class MachinePages
 
     private static async Task<IResult> NotificationAsync(string id, HttpContext http, FleetContext context, FleetQueries queries, IAntiforgery antiforgery)
     {
+        if (BroadcastStore.IsBroadcastId(id))
+        {
+            return await BroadcastPages.PageAsync(id, http, context, queries, antiforgery).ConfigureAwait(false);
+        }
+
         var view = new ConsoleView(http, antiforgery) { Now = context.Time.GetUtcNow() };
         NotificationView? n = await queries.GetNotificationAsync(id, http.RequestAborted).ConfigureAwait(false);
         if (n is null)
@@ -272,6 +278,7 @@ internal static class MachinePages
             <dl>
             <dt>Machine</dt><dd><a href="{ConsoleView.MachineHref(n.MachineId)}" class="mono">{n.MachineId}</a></dd>
             <dt>To</dt><dd>{(n.AllUsers ? "all users" : "uid " + n.Uid)}</dd>
+            {Html.When(n.BroadcastId is not null, Html.Of($"""<dt>Part of</dt><dd><a href="{BroadcastPages.Path}/{Uri.EscapeDataString(n.BroadcastId ?? string.Empty)}" class="mono" id="broadcast-link">{n.BroadcastId}</a></dd>"""))}
             <dt>Title</dt><dd id="n-title">{n.Title}</dd>
             <dt>Body</dt><dd>{n.Body}</dd>
             <dt>URL</dt><dd class="mono">{n.Url ?? "—"}</dd>
