@@ -276,15 +276,7 @@ internal sealed class PushService
 
             foreach (NotificationRow row in batch)
             {
-                var request = new FleetNotificationParams
-                {
-                    Id = row.Id,
-                    Uid = row.Uid is long uid ? (uint)uid : null,
-                    AllUsers = row.AllUsers != 0,
-                    Title = row.Title,
-                    Body = row.Body,
-                    Url = row.Url,
-                };
+                FleetNotificationParams request = Request(row.Id, row.Uid, row.AllUsers, row.Title, row.Body, row.Url);
                 if (!await SendAsync(session, machineId, request).ConfigureAwait(false))
                 {
                     return false;
@@ -355,15 +347,7 @@ internal sealed class PushService
             int accepted = 0;
             await Parallel.ForEachAsync(local, new ParallelOptions { MaxDegreeOfParallelism = _context.Limits.BroadcastSendConcurrency }, async (copy, _) =>
             {
-                var request = new FleetNotificationParams
-                {
-                    Id = copy.NotificationId,
-                    Uid = broadcast.Uid is long uid ? (uint)uid : null,
-                    AllUsers = broadcast.AllUsers != 0,
-                    Title = broadcast.Title,
-                    Body = broadcast.Body,
-                    Url = broadcast.Url,
-                };
+                FleetNotificationParams request = Request(copy.NotificationId, broadcast.Uid, broadcast.AllUsers, broadcast.Title, broadcast.Body, broadcast.Url);
                 if (await SendCopyAsync(copy.Session, copy.MachineId, request).ConfigureAwait(false))
                 {
                     Interlocked.Increment(ref accepted);
@@ -436,4 +420,15 @@ internal sealed class PushService
             await ServeAsync(session).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The <c>notification/send</c> call for one machine's row (a single notification or a broadcast's copy).</summary>
+    private static FleetNotificationParams Request(string id, long? uid, long allUsers, string title, string body, string? url) => new()
+    {
+        Id = id,
+        Uid = uid is long value ? (uint)value : null,
+        AllUsers = allUsers != 0,
+        Title = title,
+        Body = body,
+        Url = url,
+    };
 }
