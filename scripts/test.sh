@@ -56,6 +56,7 @@ fi
 # A short coverage-guided run of every fuzz target (docs/fuzzing.md); a crash fails the run.
 bash scripts/fuzz.sh --seconds 20
 
+# The smoke measures the daemon as shipped: the NativeAOT launcherd published above.
 if [[ -d tests/Launcher.Benchmarks ]]; then
-    dotnet run -c Release --project tests/Launcher.Benchmarks --no-build -- --suite all --quick
+    dotnet run -c Release --project tests/Launcher.Benchmarks --no-build -- --suite all --quick --launcherd "${aot}/launcherd"
 fi

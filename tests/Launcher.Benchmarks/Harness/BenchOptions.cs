@@ -8,7 +8,7 @@ internal sealed class BenchOptions
     /// <summary>Short phases (CI smoke); the figures are noisier.</summary>
     public bool Quick { get; init; }
 
-    /// <summary>An explicit launcherd.dll instead of the one the build recorded.</summary>
+    /// <summary>An explicit launcherd.dll, or a NativeAOT launcherd executable, instead of the one the build recorded.</summary>
     public string? LauncherdPath { get; init; }
 
     /// <summary>Where ipc.json and identity.json go (default: artifacts/bench under the repository).</summary>

@@ -28,7 +28,7 @@ internal sealed class RepoLayout
     /// <summary>The configuration this harness was built in (the daemon is built in the same one).</summary>
     public string BenchConfiguration { get; }
 
-    /// <summary>The directory launcherd.dll is in (the native shim must sit beside it for the TPM store).</summary>
+    /// <summary>The directory launcherd is in (the native shim must sit beside it for the TPM store).</summary>
     public string LauncherdDirectory => Path.GetDirectoryName(LauncherdPath)!;
 
     public string NativeDirectory => Path.Combine(Root, "artifacts", "native");
@@ -37,8 +37,11 @@ internal sealed class RepoLayout
 
     public string SwtpmScript => Path.Combine(Root, "scripts", "swtpm.sh");
 
-    /// <summary>Whether the daemon being measured is a Release build (judged by its output path).</summary>
-    public bool DaemonIsRelease => LauncherdPath.Replace('\\', '/').Contains("/Release/", StringComparison.Ordinal);
+    /// <summary>Whether the daemon being measured is a Release build: judged by the output path of a launcherd.dll; a
+    /// native executable is a NativeAOT publish, which scripts/publish.sh always makes in Release.</summary>
+    public bool DaemonIsRelease =>
+        !LauncherdPath.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
+        || LauncherdPath.Replace('\\', '/').Contains("/Release/", StringComparison.Ordinal);
 
     public static RepoLayout Locate(string? launcherdOverride)
     {
@@ -48,7 +51,7 @@ internal sealed class RepoLayout
         string launcherd = launcherdOverride is { Length: > 0 } ? Path.GetFullPath(launcherdOverride) : Metadata("LauncherdPath") ?? "";
         if (!File.Exists(launcherd))
         {
-            throw new FileNotFoundException($"launcherd.dll not found at '{launcherd}'. Build the daemon (dotnet build -c Release daemon/Launcher.Daemon) or pass --launcherd.");
+            throw new FileNotFoundException($"launcherd not found at '{launcherd}'. Build the daemon (dotnet build -c Release daemon/Launcher.Daemon) or pass --launcherd (a launcherd.dll, or a NativeAOT launcherd from scripts/publish.sh).");
         }
 
         return new RepoLayout(root, launcherd, Metadata("FleetPath") ?? "", Metadata("BuildConfiguration") ?? "unknown");
