@@ -347,6 +347,21 @@ else
     skip "systemd units: systemd-analyze not installed"
 fi
 
+# --- test servers' ports ---------------------------------------------------------------------------------------
+
+# scripts/free-ports.sh (swtpm.sh, postgres.sh) promises consecutive free ports outside the ephemeral range, where no
+# outgoing connection (or its TIME-WAIT) can hold them.
+# shellcheck source=scripts/free-ports.sh
+source scripts/free-ports.sh
+read -r ephemeral_low ephemeral_high < /proc/sys/net/ipv4/ip_local_port_range
+if first_port="$(pick_free_ports 2)" \
+    && { (( first_port + 1 < ephemeral_low )) || (( first_port > ephemeral_high )); } \
+    && ! port_has_socket "${first_port}" && ! port_has_socket "$(( first_port + 1 ))"; then
+    pass "free-ports.sh: ${first_port} and $(( first_port + 1 )) are free and outside ${ephemeral_low}-${ephemeral_high}"
+else
+    fail "free-ports.sh: pick_free_ports 2 gave '${first_port:-nothing}' (ephemeral range ${ephemeral_low}-${ephemeral_high})"
+fi
+
 # --- the Linux installer, staged --------------------------------------------------------------------------------
 
 # install.sh --root stages without systemctl; the MemoryDenyWriteExecute drop-in goes with a NativeAOT publish only.
