@@ -77,16 +77,9 @@ internal sealed class ConsoleBrowser : IDisposable
         DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (true)
         {
-            try
+            if (Replaced(page) && IsLoaded())
             {
-                _ = page.TagName;
-            }
-            catch (StaleElementReferenceException)
-            {
-                if (Equals(Driver.ExecuteScript("return document.readyState;"), "complete"))
-                {
-                    return;
-                }
+                return;
             }
 
             if (DateTime.UtcNow > deadline)
@@ -95,6 +88,39 @@ internal sealed class ConsoleBrowser : IDisposable
             }
 
             await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Whether <paramref name="page"/> (the old document's root) has left the browser's document. Chromium
+    /// says so as "stale element", or, while the new document is being attached, as an inspector error that the node
+    /// "does not belong to the document".</summary>
+    private static bool Replaced(IWebElement page)
+    {
+        try
+        {
+            _ = page.TagName;
+            return false;
+        }
+        catch (StaleElementReferenceException)
+        {
+            return true;
+        }
+        catch (UnknownErrorException ex) when (ex.Message.Contains("does not belong to the document", StringComparison.Ordinal))
+        {
+            return true;
+        }
+    }
+
+    /// <summary>Whether the current document has finished loading (false while a navigation is still under way).</summary>
+    private bool IsLoaded()
+    {
+        try
+        {
+            return Equals(Driver.ExecuteScript("return document.readyState;"), "complete");
+        }
+        catch (WebDriverException)
+        {
+            return false;
         }
     }
 
